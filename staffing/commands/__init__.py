@@ -1,0 +1,1 @@
+"""Subcommands of ``wfm``: one module each, discovered by :mod:`staffing.cli`."""
