@@ -368,9 +368,9 @@ def erlang_a(
         with np.errstate(divide="ignore", over="ignore"):
             log_ratio = np.log1p(-np.exp(log_b)) - log_a_fn - log_b
         pw = special.expit(-log_ratio)
-        served_given_wait = np.exp(np.log(x / y) + _log_gammainc_lower(x + 1.0, y) - log_p_x_y)
+        served_given_wait = np.exp((np.log(x) - np.log(y)) + _log_gammainc_lower(x + 1.0, y) - log_p_x_y)
         served_late_given_wait = np.exp(
-            np.log(x / y) + _log_gammainc_lower(x + 1.0, y * np.exp(-theta * tt)) - log_p_x_y
+            (np.log(x) - np.log(y)) + _log_gammainc_lower(x + 1.0, y * np.exp(-theta * tt)) - log_p_x_y
         )
         served_given_wait = np.clip(served_given_wait, 0.0, 1.0)
         served_late_given_wait = np.clip(served_late_given_wait, 0.0, served_given_wait)

@@ -56,7 +56,15 @@ def _meets(agents: np.ndarray, erlangs: np.ndarray, aht: np.ndarray, targets: Se
     if targets.max_asa_seconds is not None:
         sub &= np.nan_to_num(m["asa_seconds"], nan=np.inf) <= targets.max_asa_seconds + _TOL
     if targets.max_occupancy is not None:
-        sub &= (m["occupancy"] <= targets.max_occupancy + _TOL) & (agents[busy] > 0)
+        n_busy = agents[busy]
+        if targets.patience_seconds is None:
+            # Offered load per server, not the capped occupancy: n <= a is never acceptable.
+            servers = n_busy * (targets.concurrency if targets.kind == "chat" else 1)
+            with np.errstate(divide="ignore"):
+                occ = np.where(servers > 0, erlangs[busy] / np.maximum(servers, 1), np.inf)
+        else:
+            occ = m["occupancy"]
+        sub &= (occ <= targets.max_occupancy + _TOL) & (n_busy > 0)
     if targets.max_abandon_rate is not None:
         sub &= m["abandon_rate"] <= targets.max_abandon_rate + _TOL
     ok = ok.copy()
@@ -107,6 +115,11 @@ def agents_required(
         # n servers with n <= a never meet a service-level or ASA target in M/M/n.
         lo = np.floor(a / k).astype(np.int64)
         lo = np.where(lo * k >= a, lo - 1, lo)
+    elif targets.service_level is not None and targets.service_level_definition != "offered":
+        # Service level over answered contacts rewards abandonment: it can be high with almost
+        # no agents because most callers hang up.  It is monotone from the load upward, so the
+        # search for these definitions never goes below floor(a) agents.
+        lo = np.floor(a / k).astype(np.int64) - 1
     else:
         lo = np.full(a.shape, -1, dtype=np.int64)
     lo = np.maximum(lo, targets.min_agents - 1)
@@ -197,7 +210,7 @@ def deferred_requirements(
             f"response_hours={targets.response_hours:g} is shorter than one interval ({interval_minutes:g} min); "
             "use a queueing channel (voice or chat) for deadlines under an interval."
         )
-    start_ns = starts.astype("int64").to_numpy()
+    start_ns = starts.to_numpy().astype("datetime64[ns]").astype(np.int64)
     next_start = np.append(start_ns[1:], start_ns[-1] + step.value) if n else start_ns
     due_ns = start_ns + sla.value
     # D[t]: cumulative work whose deadline falls at or before the start of the next open interval.

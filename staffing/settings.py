@@ -50,7 +50,9 @@ class ServiceTargets:
     service_level_definition : {"offered", "answered", "offered_excl_short_abandons"}
         With abandonment, the denominator of the service level: all offered contacts
         (default, abandoned ones count as failures), answered contacts only, or offered
-        minus contacts that abandoned within ``answer_seconds``.
+        minus contacts that abandoned within ``answer_seconds``.  The last two reward
+        abandonment (a queue where most callers hang up answers the rest quickly), so with
+        them agents required never goes below the offered load in Erlangs.
 
     Notes
     -----
