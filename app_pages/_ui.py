@@ -50,6 +50,20 @@ def _library_errors() -> tuple[type[BaseException], ...]:
     return tuple(types)
 
 
+def show_error(action: str, exc: BaseException) -> None:
+    """Show ``exc`` as an error message (library input errors as they are; others with their type)."""
+    if isinstance(exc, _library_errors()):
+        msg = str(exc).strip().strip("'\"") or type(exc).__name__
+        st.error(f"**{action}:** {msg}", icon=":material/error:")
+    else:
+        traceback.print_exception(exc)
+        st.error(
+            f"**{action}** failed unexpectedly ({type(exc).__name__}: {exc}). "
+            "The previous results are kept; the details are in the server log.",
+            icon=":material/error:",
+        )
+
+
 @contextlib.contextmanager
 def user_errors(action: str) -> Iterator[None]:
     """Show any error of ``action`` as a message, never a traceback.
@@ -60,16 +74,8 @@ def user_errors(action: str) -> Iterator[None]:
     """
     try:
         yield
-    except _library_errors() as exc:
-        msg = str(exc).strip().strip("'\"") or type(exc).__name__
-        st.error(f"**{action}:** {msg}", icon=":material/error:")
     except Exception as exc:  # noqa: BLE001 - the user never sees a traceback
-        traceback.print_exc()
-        st.error(
-            f"**{action}** failed unexpectedly ({type(exc).__name__}: {exc}). "
-            "The previous results are kept; the details are in the server log.",
-            icon=":material/error:",
-        )
+        show_error(action, exc)
 
 
 def not_available(reason: str, what: str) -> None:

@@ -35,13 +35,13 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, TypeAlias, Union
+from typing import Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-ArrayLike: TypeAlias = Union[float, int, np.ndarray, pd.Series]
+ArrayLike: TypeAlias = float | int | np.ndarray | pd.Series
 
 #: Service-level definitions for Erlang A (see :func:`erlang_a`).
 ServiceLevelDefinition = Literal["offered", "answered", "offered_excl_short_abandons"]

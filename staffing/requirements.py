@@ -8,7 +8,7 @@ workload model with backlog carried between intervals.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from staffing.errors import InputError
 
@@ -81,17 +82,17 @@ class ServiceTargets:
 
         if self.kind not in _KINDS:
             raise bad("kind", f"one of {_KINDS}")
-        if self.service_level is not None and not (0.0 < _num(self.service_level) < 1.0):
+        if self.service_level is not None and not (0.0 < _num(self.service_level, "service_level") < 1.0):
             raise bad("service_level", "a share strictly between 0 and 1 (e.g. 0.8), or None")
-        if not (_num(self.answer_seconds) >= 0 and math.isfinite(self.answer_seconds)):
+        if not (_num(self.answer_seconds, "answer_seconds") >= 0 and math.isfinite(self.answer_seconds)):
             raise bad("answer_seconds", "a number of seconds >= 0")
-        if self.max_asa_seconds is not None and not (_num(self.max_asa_seconds) > 0):
+        if self.max_asa_seconds is not None and not (_num(self.max_asa_seconds, "max_asa_seconds") > 0):
             raise bad("max_asa_seconds", "a number of seconds > 0, or None")
-        if self.max_occupancy is not None and not (0.0 < _num(self.max_occupancy) <= 1.0):
+        if self.max_occupancy is not None and not (0.0 < _num(self.max_occupancy, "max_occupancy") <= 1.0):
             raise bad("max_occupancy", "a share in (0, 1], or None")
-        if self.max_abandon_rate is not None and not (0.0 < _num(self.max_abandon_rate) < 1.0):
+        if self.max_abandon_rate is not None and not (0.0 < _num(self.max_abandon_rate, "max_abandon_rate") < 1.0):
             raise bad("max_abandon_rate", "a share strictly between 0 and 1, or None")
-        if self.patience_seconds is not None and not (_num(self.patience_seconds) > 0):
+        if self.patience_seconds is not None and not (_num(self.patience_seconds, "patience_seconds") > 0):
             raise bad("patience_seconds", "a mean patience in seconds > 0, or None")
         if self.max_abandon_rate is not None and self.patience_seconds is None:
             raise InputError(
@@ -100,13 +101,12 @@ class ServiceTargets:
             )
         if isinstance(self.min_agents, bool) or not isinstance(self.min_agents, int) or self.min_agents < 0:
             raise bad("min_agents", "a whole number >= 0")
-        if not (0.0 <= _num(self.shrinkage) < 1.0):
+        if not (0.0 <= _num(self.shrinkage, "shrinkage") < 1.0):
             raise bad("shrinkage", "a share in [0, 1)")
         if isinstance(self.concurrency, bool) or not isinstance(self.concurrency, int) or self.concurrency < 1:
             raise bad("concurrency", "a whole number >= 1")
-        if self.kind == "deferred":
-            if self.response_hours is None or not (_num(self.response_hours) > 0):
-                raise bad("response_hours", "a deadline in hours > 0 for a deferred channel")
+        if self.kind == "deferred" and (self.response_hours is None or not (_num(self.response_hours, "response_hours") > 0)):
+            raise bad("response_hours", "a deadline in hours > 0 for a deferred channel")
         if self.service_level_definition not in _SL_DEFINITIONS:
             raise bad("service_level_definition", f"one of {_SL_DEFINITIONS}")
         if self.kind != "deferred" and self.service_level is None and self.max_asa_seconds is None \
@@ -117,7 +117,7 @@ class ServiceTargets:
             )
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any], *, where: str = "targets") -> "ServiceTargets":
+    def from_mapping(cls, values: Mapping[str, Any], *, where: str = "targets") -> ServiceTargets:
         """Build from a dict (e.g. a TOML table), naming unknown keys in the error."""
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
@@ -126,7 +126,7 @@ class ServiceTargets:
         return cls(**dict(values))
 
 
-def _num(value: Any) -> float:
+def _num(value: Any, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(f"service target value {value!r}: expected a number.")
+        raise InputError(f"service target '{key}': expected a number, found {value!r}.")
     return float(value)

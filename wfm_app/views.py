@@ -139,3 +139,11 @@ def printable_roster(roster: pd.DataFrame) -> pd.DataFrame:
         [[cells.get((a, d), "") for d in days] for a in agents], index=pd.Index(agents, name="agent_id"), columns=days
     )
     return wide.reset_index()
+
+
+def daily_totals(history: pd.DataFrame) -> pd.DataFrame:
+    """Contacts per day and channel (columns ``date``, ``channel``, ``contacts``) for the history chart."""
+    ts = pd.to_datetime(history[S.INTERVAL_START])
+    ch = history[S.CHANNEL].astype(str) if S.CHANNEL in history else pd.Series("voice", index=history.index)
+    df = pd.DataFrame({"date": ts.dt.normalize(), S.CHANNEL: ch.to_numpy(), S.CONTACTS: history[S.CONTACTS].to_numpy()})
+    return df.groupby(["date", S.CHANNEL], as_index=False)[S.CONTACTS].sum()

@@ -93,11 +93,11 @@ def run(args: argparse.Namespace) -> int:
         )
     table = requirements(forecast, targets, interval_minutes=args.interval_minutes, source=str(args.forecast))
     if args.output:
-        table.to_csv(args.output, index=False)
+        table.to_csv(args.output, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
         total = table.groupby("channel")["agents_to_schedule"].agg(["max", "sum"])
         for channel, row in total.iterrows():
             print(f"{channel}: peak {int(row['max'])} agents to schedule, {int(row['sum'])} agent-intervals")
         print(f"wrote {len(table)} rows to {args.output}")
     else:
-        table.to_csv(sys.stdout, index=False)
+        table.to_csv(sys.stdout, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
     return 0
