@@ -17,7 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from staffing.errors import InputError
 
@@ -240,3 +243,85 @@ def parse_curtois(text: str, *, name: str = "instance") -> CurtoisInstance:
         shift_off_requests=tuple(off),
         cover=tuple(cover),
     )
+
+
+def evaluate_roster(
+    inst: CurtoisInstance, roster: pd.DataFrame, *, runs_may_continue_before_start: bool = False
+) -> tuple[list[str], int]:
+    """Independent check of a roster against an instance: hard violations and soft penalty.
+
+    Written directly from the benchmark's definitions, sharing no code with the solver.
+
+    Parameters
+    ----------
+    inst : CurtoisInstance
+        The instance.
+    roster : pandas.DataFrame
+        Columns ``employee``, ``day`` (0-based), ``shift``; one row per worked shift.
+    runs_may_continue_before_start : bool
+        When True, a working run touching day 0 is exempt from the minimum consecutive
+        shifts (the convention behind the published values); default False (days before
+        the horizon are days off, as the benchmark text says).
+
+    Returns
+    -------
+    (list of str, int)
+        Hard-rule violations in plain words, and the soft penalty.
+    """
+    shifts = {s.shift_id: s for s in inst.shifts}
+    staff = {s.staff_id: s for s in inst.staff}
+    horizon = inst.horizon_days
+    violations: list[str] = []
+    assign: dict[tuple[str, int], str] = {}
+    for row in roster.itertuples(index=False):
+        e, d, s = str(row.employee), int(row.day), str(row.shift)
+        if e not in staff or s not in shifts or not 0 <= d < horizon:
+            violations.append(f"unknown employee/shift or day outside the horizon: {e}, {d}, {s}")
+            continue
+        if (e, d) in assign:
+            violations.append(f"{e} has two shifts on day {d}")
+        assign[(e, d)] = s
+    for e, c in staff.items():
+        row_ = [assign.get((e, d)) for d in range(horizon)]
+        for d in range(horizon - 1):
+            a, b = row_[d], row_[d + 1]
+            if a and b and b in shifts[a].forbidden_next:
+                violations.append(f"{e}: {b} may not follow {a} (day {d} -> {d + 1})")
+        for sid in shifts:
+            n = sum(1 for v in row_ if v == sid)
+            if n > c.max_shifts.get(sid, 0):
+                violations.append(f"{e}: {n} {sid} shifts > max {c.max_shifts.get(sid, 0)}")
+        minutes = sum(shifts[v].length_minutes for v in row_ if v)
+        if not c.min_total_minutes <= minutes <= c.max_total_minutes:
+            violations.append(f"{e}: {minutes} paid minutes outside [{c.min_total_minutes}, {c.max_total_minutes}]")
+        d = 0
+        while d < horizon:
+            on = row_[d] is not None
+            end = d
+            while end < horizon and (row_[end] is not None) == on:
+                end += 1
+            length = end - d
+            if on:
+                if length > c.max_consecutive_shifts:
+                    violations.append(f"{e}: {length} consecutive shifts > {c.max_consecutive_shifts} from day {d}")
+                exempt = runs_may_continue_before_start and d == 0
+                if length < c.min_consecutive_shifts and not exempt:
+                    violations.append(f"{e}: {length} consecutive shifts < {c.min_consecutive_shifts} from day {d}")
+            elif d > 0 and end < horizon and length < c.min_consecutive_days_off:
+                violations.append(f"{e}: {length} consecutive days off < {c.min_consecutive_days_off} from day {d}")
+            d = end
+        weekends = sum(1 for w in range(horizon // 7) if row_[7 * w + 5] or row_[7 * w + 6])
+        if weekends > c.max_weekends:
+            violations.append(f"{e}: {weekends} weekends worked > {c.max_weekends}")
+        for d in inst.days_off.get(e, ()):
+            if d < horizon and row_[d]:
+                violations.append(f"{e}: works on fixed day off {d}")
+    penalty = sum(r.weight for r in inst.shift_on_requests if assign.get((r.staff_id, r.day)) != r.shift_id)
+    penalty += sum(r.weight for r in inst.shift_off_requests if assign.get((r.staff_id, r.day)) == r.shift_id)
+    have: dict[tuple[int, str], int] = {}
+    for (_, d), s in assign.items():
+        have[(d, s)] = have.get((d, s), 0) + 1
+    for cov in inst.cover:
+        n = have.get((cov.day, cov.shift_id), 0)
+        penalty += cov.weight_under * max(0, cov.requirement - n) + cov.weight_over * max(0, n - cov.requirement)
+    return violations, penalty
