@@ -22,18 +22,36 @@ _TOL = 1e-9  # comparisons of measures with targets (a/n == 0.8 must meet a cap 
 
 
 def _measures(
-    agents: np.ndarray, erlangs: np.ndarray, aht_seconds: np.ndarray, targets: ServiceTargets
+    agents: np.ndarray,
+    erlangs: np.ndarray,
+    aht_seconds: np.ndarray,
+    targets: ServiceTargets,
+    *,
+    with_asa: bool = True,
 ) -> dict[str, np.ndarray]:
-    """Service level, ASA, occupancy, abandonment and P(wait) at ``agents`` (queueing channels)."""
-    servers = agents * (targets.concurrency if targets.kind == "chat" else 1)
+    """Service level, ASA, occupancy, abandonment and P(wait) at ``agents`` (queueing channels).
+
+    Erlang B is evaluated once per call.  ``with_asa=False`` skips Erlang A's ASA sum (the
+    search only needs it when there is an ASA target).
+    """
+    servers = np.asarray(agents * (targets.concurrency if targets.kind == "chat" else 1), dtype=float)
+    a = np.asarray(erlangs, dtype=float)
+    aht = np.asarray(aht_seconds, dtype=float)
     if targets.patience_seconds is None:
-        sl = np.asarray(erlang.service_level_erlang_c(servers, erlangs, aht_seconds, targets.answer_seconds))
-        asa = np.asarray(erlang.asa_erlang_c(servers, erlangs, aht_seconds))
-        occ = np.asarray(erlang.occupancy_erlang_c(servers, erlangs))
-        pw = np.asarray(erlang.erlang_c(servers, erlangs))
+        servers, a, aht = np.broadcast_arrays(servers, a, aht)
+        pw = erlang._erlang_c(servers, a)
+        stable = servers > a
+        gap = np.where(stable, servers - a, 1.0)
+        sl = np.where(stable, 1.0 - pw * np.exp(-gap * targets.answer_seconds / aht), 0.0)
+        asa = np.where(stable, pw * aht / gap, np.inf)
+        sl = np.clip(np.where(a <= 0, 1.0, sl), 0.0, 1.0)
+        asa = np.where(a <= 0, 0.0, asa)
+        occ = np.asarray(erlang.occupancy_erlang_c(servers, a))
         ab = np.full(np.shape(sl), np.nan)
     else:
-        res = erlang.erlang_a(servers, erlangs, aht_seconds, targets.patience_seconds, targets.answer_seconds)
+        res = erlang.erlang_a(
+            servers, a, aht, targets.patience_seconds, targets.answer_seconds, with_asa=with_asa
+        )
         sl = {
             "offered": res.service_level,
             "answered": res.service_level_answered,
@@ -49,7 +67,7 @@ def _meets(agents: np.ndarray, erlangs: np.ndarray, aht: np.ndarray, targets: Se
     busy = erlangs > 0
     if not busy.any():
         return ok
-    m = _measures(agents[busy], erlangs[busy], aht[busy], targets)
+    m = _measures(agents[busy], erlangs[busy], aht[busy], targets, with_asa=targets.max_asa_seconds is not None)
     sub = np.ones(int(busy.sum()), dtype=bool)
     if targets.service_level is not None:
         sub &= np.nan_to_num(m["service_level"], nan=0.0) >= targets.service_level - _TOL

@@ -20,11 +20,14 @@ Tasks
 ``erlang_a``
     Input adds ``"patience_minutes"``, ``"order"`` (interval indices to process, in
     order), ``"ours"`` (our answers, same length as contacts) and ``"budget_seconds"``.
-    Intervals are staffed one after the other until the budget is spent; for each one
+    Intervals are staffed one after the other until the budget is spent (at least one); for each one
     pyworkforce's own service level at our answer and at our answer minus one is
     evaluated too (an independent, exact birth-death-chain check of our engine).  The
     output file is rewritten after every interval, so a run killed by a timeout still
     leaves its partial results.
+``edge_cases``
+    ``{"cases": {name: contacts}}``: staff each with ErlangC and ErlangA, recording
+    exceptions as strings (zero contacts, whole-number loads).
 ``erlang_a_single``
     One interval (``"contacts"`` of length 1): first pyworkforce's service level at our
     answer and at our answer minus one, then its ``required_positions``; each step is
@@ -95,7 +98,7 @@ def erlang_a(cfg: dict[str, Any], out: Path) -> None:
     rows: list[dict[str, Any]] = []
     payload: dict[str, Any] = {**_meta(), "rows": rows, "finished": False}
     for i in cfg["order"]:
-        if time.perf_counter() - start > cfg["budget_seconds"]:
+        if rows and time.perf_counter() - start > cfg["budget_seconds"]:  # at least one interval
             break
         model = _erlang_a(cfg, cfg["contacts"][i])
         t0 = time.perf_counter()
@@ -138,12 +141,45 @@ def erlang_a_single(cfg: dict[str, Any], out: Path) -> None:
     _write(out, payload)
 
 
-TASKS = {"erlang_c": erlang_c, "erlang_a": erlang_a, "erlang_a_single": erlang_a_single}
+def edge_cases(cfg: dict[str, Any], out: Path) -> None:
+    """Staff the edge cases ``cfg["cases"]`` (name -> contacts) with ErlangC and ErlangA; record errors."""
+    from pyworkforce.queuing import ErlangC
+
+    res: dict[str, Any] = {}
+    for name, contacts in cfg["cases"].items():
+        for model in ("ErlangC", "ErlangA"):
+            try:
+                if model == "ErlangC":
+                    m = ErlangC(
+                        transactions=contacts,
+                        aht=cfg["aht_minutes"],
+                        asa=cfg["answer_minutes"],
+                        interval=cfg["interval_minutes"],
+                    )
+                else:
+                    m = _erlang_a(cfg, contacts)
+                res[f"{model} {name}"] = m.required_positions(service_level=cfg["service_level"])[
+                    "raw_positions"
+                ]
+            except Exception as exc:  # noqa: BLE001 - a crash is the finding
+                res[f"{model} {name}"] = f"{type(exc).__name__}: {exc}"
+    _write(out, {**_meta(), "results": res})
+
+
+TASKS = {
+    "edge_cases": edge_cases,
+    "erlang_c": erlang_c,
+    "erlang_a": erlang_a,
+    "erlang_a_single": erlang_a_single,
+}
 
 
 def main(argv: list[str]) -> int:
     if len(argv) != 3 or argv[0] not in TASKS:
-        print(f"usage: pyworkforce_runner.py {{{'|'.join(TASKS)}}} INPUT.json OUTPUT.json", file=sys.stderr)
+        print(
+            f"usage: pyworkforce_runner.py {{{'|'.join(TASKS)}}} INPUT.json OUTPUT.json",
+            file=sys.stderr,
+        )
         return 2
     task, inp, out = argv
     TASKS[task](json.loads(Path(inp).read_text()), Path(out))
