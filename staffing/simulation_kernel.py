@@ -32,28 +32,26 @@ References
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-try:  # pragma: no cover - exercised implicitly
-    from numba import njit, prange
+try:  # optional dependency: without it the kernel runs as plain Python
+    import numba
+except ImportError:  # pragma: no cover - fallback without numba
+    numba = None  # type: ignore[assignment]
 
-    HAVE_NUMBA = True
-except ImportError:  # pragma: no cover - fallback without the optional dependency
-    HAVE_NUMBA = False
+HAVE_NUMBA: bool = numba is not None
+prange: Any = numba.prange if numba is not None else range
 
-    def njit(*args: Any, **kwargs: Any) -> Callable[..., Any]:
-        """Identity decorator used when numba is not installed."""
-        if args and callable(args[0]):
-            return args[0]
 
-        def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
-            return fn
+def njit(**options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``numba.njit(**options)``, or the identity decorator when numba is not installed."""
+    if numba is None:  # pragma: no cover
+        return lambda fn: fn
+    return numba.njit(**options)  # type: ignore[no-any-return]
 
-        return wrap
-
-    prange = range
 
 #: Outcome codes in :func:`simulate_queue`'s ``outcome`` array.
 ANSWERED = 0
@@ -108,8 +106,7 @@ def _heap_pop(heap: np.ndarray, size: int) -> int:
 @njit(cache=True)
 def _add_overlap(row: np.ndarray, start: float, end: float, interval_seconds: float, horizon: float) -> None:
     """Add the length of ``[start, end)`` falling in each interval to ``row`` (clipped to the horizon)."""
-    if end > horizon:
-        end = horizon
+    end = min(end, horizon)
     if end <= start:
         return
     j = int(start // interval_seconds)
@@ -119,8 +116,8 @@ def _add_overlap(row: np.ndarray, start: float, end: float, interval_seconds: fl
         hi = lo + interval_seconds
         if lo >= end:
             break
-        a = start if start > lo else lo
-        b = end if end < hi else hi
+        a = max(lo, start)
+        b = min(hi, end)
         if b > a:
             row[j] += b - a
         j += 1
@@ -152,7 +149,7 @@ def _one_replication(
         a = arrival[i]
         while True:
             if size > 0:
-                c = heap[0] if heap[0] > a else a
+                c = max(a, heap[0])
             else:
                 c = np.inf
             if e < n_events and event_time[e] <= c:
