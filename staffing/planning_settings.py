@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import math
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 from staffing.errors import InputError
 from staffing.settings import ServiceTargets
@@ -212,7 +214,7 @@ class StaffGroup:
         if bounds[-1] is not None:
             raise InputError("'attrition': the last band must be open-ended (no max_tenure_months).")
         inner = [b for b in bounds[:-1]]
-        if any(b is None for b in inner) or any(b2 <= b1 for b1, b2 in zip(inner, inner[1:])):  # type: ignore[operator]
+        if any(b is None for b in inner) or any(b2 <= b1 for b1, b2 in itertools.pairwise(inner)):  # type: ignore[operator]
             raise _bad("attrition", "bands with increasing max_tenure_months and only the last open-ended", bounds)
 
     def monthly_attrition(self, tenure_months: Any) -> Any:
@@ -247,6 +249,14 @@ class DemandSettings:
         built-in curve (``open_hour``..``close_hour``, ``day_weights``) is used.
     channel : str or None
         Channel of ``forecast_csv`` to use (required when it has several).
+    volume_from_forecast : bool
+        Take each period's weekly volume and AHT from ``forecast_csv`` itself (summed over the
+        period's days); the forecast must cover the whole horizon. Replaces growth, seasonality
+        and the AHT trend.
+    seasonality_history_csv : Path or None
+        Contact history (``interval_start, contacts[, channel]``, any interval) from which
+        ``seasonality_by_month`` is estimated: mean daily volume of each calendar month / mean
+        daily volume of all days. Every month must be present.
     periods_csv : Path or None
         Volume per period (``period_start, contacts`` [+ ``aht_seconds``, ``shrinkage_planned``,
         ``shrinkage_unplanned``]); replaces growth and seasonality.
@@ -275,6 +285,8 @@ class DemandSettings:
     base_aht_seconds: float | None = None
     forecast_csv: Path | None = None
     channel: str | None = None
+    volume_from_forecast: bool = False
+    seasonality_history_csv: Path | None = None
     periods_csv: Path | None = None
     volume_growth_annual: float = 0.0
     seasonality_by_month: tuple[float, ...] = (1.0,) * 12
@@ -301,6 +313,12 @@ class DemandSettings:
                 "demand: without 'forecast_csv' or 'periods_csv', both 'base_week_contacts' and "
                 "'base_aht_seconds' are needed."
             )
+        if not isinstance(self.volume_from_forecast, bool):
+            raise _bad("volume_from_forecast", "true or false", self.volume_from_forecast)
+        if self.volume_from_forecast and self.forecast_csv is None:
+            raise InputError("demand: 'volume_from_forecast' = true needs 'forecast_csv'.")
+        if self.volume_from_forecast and self.periods_csv is not None:
+            raise InputError("demand: set either 'volume_from_forecast' or 'periods_csv', not both.")
         if not _number("volume_growth_annual", self.volume_growth_annual) > -1:
             raise _bad("volume_growth_annual", "a yearly growth rate > -1", self.volume_growth_annual)
         _number("aht_trend_seconds_per_year", self.aht_trend_seconds_per_year)
@@ -383,7 +401,8 @@ class SolverOptions:
 class Scenario:
     """A named change to the base plan; ``None`` / neutral values keep the base.
 
-    ``attrition_points`` is added to every attrition band's monthly rate (0.005 = +0.5 point).
+    ``attrition_points`` is added to every attrition band's monthly rate (0.005 = +0.5 point);
+    ``shrinkage_unplanned_points`` to every month's unplanned shrinkage (0.02 = +2 points of absence).
     """
 
     name: str
@@ -393,6 +412,7 @@ class Scenario:
     aht_delta_seconds: float = 0.0
     attrition_multiplier: float = 1.0
     attrition_points: float = 0.0
+    shrinkage_unplanned_points: float = 0.0
     service_level: float | None = None
     answer_seconds: float | None = None
 
@@ -405,20 +425,18 @@ class Scenario:
         if not _number("attrition_multiplier", self.attrition_multiplier) >= 0:
             raise _bad("attrition_multiplier", "a multiplier >= 0", self.attrition_multiplier)
         _number("attrition_points", self.attrition_points)
+        _number("shrinkage_unplanned_points", self.shrinkage_unplanned_points)
         _number("aht_delta_seconds", self.aht_delta_seconds)
         if self.volume_growth_annual is not None:
             _number("volume_growth_annual", self.volume_growth_annual)
 
-    def apply(self, settings: "PlanSettings") -> "PlanSettings":
+    def apply(self, settings: PlanSettings) -> PlanSettings:
         """The base ``settings`` with this scenario's changes (validated again)."""
         d = settings.demand
-        demand = dataclasses.replace(
-            d,
-            volume_multiplier=d.volume_multiplier * self.volume_multiplier,
-            volume_growth_annual=d.volume_growth_annual if self.volume_growth_annual is None else self.volume_growth_annual,
-            aht_multiplier=d.aht_multiplier * self.aht_multiplier,
-            aht_delta_seconds=d.aht_delta_seconds + self.aht_delta_seconds,
-        )
+        try:
+            demand = self._demand(d)
+        except InputError as exc:
+            raise InputError(f"scenario '{self.name}': {exc}") from None
         groups = tuple(
             dataclasses.replace(
                 g,
@@ -443,6 +461,16 @@ class Scenario:
             except InputError as exc:
                 raise InputError(f"scenario '{self.name}': {exc}") from None
         return dataclasses.replace(settings, demand=demand, groups=groups, targets=targets, name=self.name)
+
+    def _demand(self, d: DemandSettings) -> DemandSettings:
+        return dataclasses.replace(
+            d,
+            shrinkage_unplanned=tuple(max(u + self.shrinkage_unplanned_points, 0.0) for u in d.shrinkage_unplanned),
+            volume_multiplier=d.volume_multiplier * self.volume_multiplier,
+            volume_growth_annual=d.volume_growth_annual if self.volume_growth_annual is None else self.volume_growth_annual,
+            aht_multiplier=d.aht_multiplier * self.aht_multiplier,
+            aht_delta_seconds=d.aht_delta_seconds + self.aht_delta_seconds,
+        )
 
 
 @dataclass(frozen=True)
@@ -485,6 +513,15 @@ class PlanSettings:
     shortfall_penalty_per_fte_month : float or None
         Penalty per FTE short for one month, currency; default 3 x the largest monthly
         cost of an FTE. Not part of the budget.
+    max_headcount : float or None
+        Approved headcount (people, all groups): hires are limited so that the expected heads,
+        on average and at the end of every period, stay within it. Current staff above it are
+        kept (no layoffs) but block hiring until attrition brings them under.
+    pay_rise_annual : float
+        Yearly pay rise applied to every ``annual_cost_per_fte`` (0.03 = +3 %), compounding.
+    pay_rise_month : int
+        Calendar month (1-12) whose 1st day the rise takes effect, every year; a rise on the
+        horizon's first day is already in ``annual_cost_per_fte``.
     currency : str
     solver : SolverOptions
     scenarios : tuple of Scenario
@@ -499,6 +536,9 @@ class PlanSettings:
     paid_hours_per_fte_week: float = 37.5
     allow_shortfall: bool = True
     shortfall_penalty_per_fte_month: float | None = None
+    max_headcount: float | None = None
+    pay_rise_annual: float = 0.0
+    pay_rise_month: int = 1
     currency: str = "EUR"
     solver: SolverOptions = field(default_factory=SolverOptions)
     scenarios: tuple[Scenario, ...] = ()
@@ -514,6 +554,12 @@ class PlanSettings:
             "shortfall_penalty_per_fte_month", self.shortfall_penalty_per_fte_month
         ) >= 0:
             raise _bad("shortfall_penalty_per_fte_month", "a cost >= 0", self.shortfall_penalty_per_fte_month)
+        if self.max_headcount is not None and not _number("max_headcount", self.max_headcount) >= 0:
+            raise _bad("max_headcount", "a number of people >= 0", self.max_headcount)
+        if not -0.5 < _number("pay_rise_annual", self.pay_rise_annual) < 1:
+            raise _bad("pay_rise_annual", "a yearly rise such as 0.03", self.pay_rise_annual)
+        if _whole("pay_rise_month", self.pay_rise_month, 1) > 12:
+            raise _bad("pay_rise_month", "a calendar month 1..12", self.pay_rise_month)
         if not self.groups:
             raise InputError("'groups': expected at least one staff group ([[groups]] table), found none.")
         names = [g.name for g in self.groups]
@@ -647,6 +693,7 @@ def settings_from_mapping(doc: Mapping[str, Any], *, source: str = "plan", base_
         {
             "forecast_csv": _path(base),
             "periods_csv": _path(base),
+            "seasonality_history_csv": _path(base),
             "seasonality_by_month": lambda v: _by_month("seasonality_by_month", v, share=False),
             "shrinkage_planned": lambda v: _by_month("shrinkage_planned", v, share=True),
             "shrinkage_unplanned": lambda v: _by_month("shrinkage_unplanned", v, share=True),
