@@ -123,7 +123,7 @@ def agents_from_frame(frame: pd.DataFrame, settings: ScheduleSettings, *, source
         row = rows.iloc[i]
         where = f"{source}: row {i + 1} (CSV line {i + 2})"
 
-        def cell(col: str) -> object:
+        def cell(col: str, row: pd.Series = row) -> object:
             return row[col] if col in rows.columns else None
 
         aid = cell(R.AGENT_ID)

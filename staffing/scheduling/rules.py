@@ -9,7 +9,8 @@ expressed with them.
 
 TOML layout (every key optional unless marked; see ``data/rules.toml``)::
 
-    [solver]      time_limit_seconds, num_workers, random_seed, relative_gap_limit, log_search
+    [solver]      time_limit_seconds, num_workers, random_seed, relative_gap_limit, log_search,
+                  warm_start, warm_start_share, deterministic
     [objective]   under_coverage_per_agent_hour, over_coverage_per_agent_hour, paid_hour_cost,
                   agent_week_cost, isolated_day_off, preferred_start_missed,
                   preferred_day_off_missed, service_level_aware
@@ -29,9 +30,10 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from staffing.errors import InputError
 from staffing.scheduling.schema import WEEKDAYS
@@ -359,15 +361,23 @@ class ObjectiveWeights:
 
 @dataclass(frozen=True)
 class SolverSettings:
-    """CP-SAT settings: ``time_limit_seconds`` (> 0), ``num_workers`` (>= 1, reaches CP-SAT's
-    ``num_workers``), ``random_seed`` (reproducible runs), ``relative_gap_limit`` (stop when the
-    gap is below it, share) and ``log_search`` (CP-SAT log to stdout)."""
+    """CP-SAT settings: ``time_limit_seconds`` (> 0, covers warm start and search),
+    ``num_workers`` (>= 1, reaches CP-SAT's ``num_workers``), ``random_seed`` (reproducible runs),
+    ``relative_gap_limit`` (stop when the gap is below it, share), ``log_search`` (CP-SAT log to
+    stdout), ``warm_start`` (build a roster agent by agent first and hint it, see
+    :mod:`staffing.scheduling.heuristic`), ``warm_start_share`` (most of the time limit it may use)
+    and ``deterministic``: the same roster on every run for a given seed and input, whatever the
+    machine load — CP-SAT's interleaved search with ``time_limit_seconds`` read as *deterministic*
+    time and a warm start with a fixed number of passes instead of a wall-clock budget."""
 
     time_limit_seconds: float = 60.0
     num_workers: int = 2
     random_seed: int = 0
     relative_gap_limit: float = 0.0
     log_search: bool = False
+    warm_start: bool = True
+    warm_start_share: float = 0.3
+    deterministic: bool = False
 
     def __post_init__(self) -> None:
         w = "[solver]"
@@ -380,6 +390,10 @@ class SolverSettings:
         _check(_is_num(self.relative_gap_limit) and 0 <= self.relative_gap_limit < 1, w, "relative_gap_limit",
                "a share in [0, 1)", self.relative_gap_limit)
         _check(isinstance(self.log_search, bool), w, "log_search", "true or false", self.log_search)
+        _check(isinstance(self.warm_start, bool), w, "warm_start", "true or false", self.warm_start)
+        _check(isinstance(self.deterministic, bool), w, "deterministic", "true or false", self.deterministic)
+        _check(_is_num(self.warm_start_share) and 0 < self.warm_start_share < 1, w, "warm_start_share",
+               "a share of the time limit in (0, 1)", self.warm_start_share)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,295 @@
+"""Warm start: a rule-valid roster built agent by agent, given to CP-SAT as a complete hint.
+
+Each agent's week is chosen by a small CP-SAT model holding only that agent's hard rules (the
+same ``add_<rule_family>`` functions as the full model), maximising the coverage value of its
+shifts against the residual requirement left by the agents already placed (breaks counted as
+their expected share of each interval).  Agents with the same contract, availability and time
+off share one compiled model whose objective is replaced per agent.  After the first pass the
+agents are re-optimised one at a time against the others (a block coordinate descent) while the
+warm-start budget lasts.  CP-SAT then starts from this roster and improves it with its own
+large-neighbourhood search; the final roster is never worse than the warm start.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from staffing.scheduling import constraints as C
+from staffing.scheduling.model import MINUTES_PER_DAY, ModelAgent, RosterModel, build_variables
+
+
+def _option_vectors(m: RosterModel) -> list[np.ndarray]:
+    """Expected agents on the phones per interval of each option (1 minus expected break share)."""
+    iv = m.horizon.interval_minutes
+    out = []
+    for o in m.options:
+        v = np.ones(o.span_minutes // iv)
+        for slot in o.breaks:
+            share = 1.0 / len(slot.offsets)
+            for s in slot.offsets:
+                v[s // iv: (s + slot.rule.duration_minutes) // iv] -= share
+        out.append(v)
+    return out
+
+
+def _single_agent_model(m: RosterModel, ag: ModelAgent) -> RosterModel:
+    hired, ag.hired = ag.hired, None
+    sm = build_variables(m.settings, m.horizon, [ag])
+    for fam in (C.add_min_rest, C.add_forbidden_successions, C.add_weekly_hours_and_days, C.add_consecutive_days,
+                C.add_weekends_and_nights, C.add_start_spread):
+        fam(sm)
+    ag.hired = hired
+    return sm
+
+
+def warm_start(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: Any = None) -> dict[str, Any]:
+    """Build a roster heuristically and add it to ``m`` as a hint.
+
+    Parameters
+    ----------
+    m : RosterModel
+        The full model (built by :func:`staffing.scheduling.solve.build_model`).
+    budget_seconds : float
+        Time for the improvement passes; the first pass may take up to twice this.
+    seed : int
+        Seed of the per-agent solves.
+    stop_event : threading.Event, optional
+        When set, stop after the current agent (no hint unless the first pass is finished).
+
+    Returns
+    -------
+    dict
+        ``plan`` (agent index -> {day: option}), ``passes``, ``seconds``, ``agents_placed``.
+    """
+    t0 = time.perf_counter()
+    h = m.horizon
+    iv = h.interval_minutes
+    T = h.n_intervals
+    ob = m.settings.objective
+    under_w = ob.under_coverage_per_agent_hour * iv / 60.0
+    over_w = ob.over_coverage_per_agent_hour * iv / 60.0
+    vecs = _option_vectors(m)
+    cov = np.zeros(T)
+    req = h.required.astype(float)
+    models: dict[Any, RosterModel] = {}
+    plan: dict[int, dict[int, int]] = {}
+    cover = {(c.day, c.template): [float(c.required), c.under_weight, c.over_weight] for c, _, _ in m.cover_vars}
+    wishes: dict[tuple[str, int], list[Any]] = {}
+    for r in m.requests:
+        wishes.setdefault((r.agent_id, r.day), []).append(r)
+    order = sorted(range(len(m.agents)), key=lambda a: (-m.agents[a].contract.max_paid_hours_per_week,
+                                                        m.agents[a].agent_id))
+
+    def place(a: int, sign: float) -> None:
+        for d, o in plan.get(a, {}).items():
+            t0_ = (d * MINUTES_PER_DAY + m.options[o].start_minutes) // iv
+            v = vecs[o][: max(0, min(len(vecs[o]), T - t0_))]
+            cov[t0_: t0_ + len(v)] += sign * v
+            key = (d, m.options[o].template)
+            if key in cover:
+                cover[key][0] -= sign
+
+    def best_week(a: int, first_pass: bool) -> dict[int, int] | None:
+        ag = m.agents[a]
+        src = ag.source
+        key = (ag.contract.name, None if src is None else (src.available_days, src.time_off))
+        sm = models.get(key)
+        if sm is None:
+            sm = models[key] = _single_agent_model(m, ag)
+        resid = req - cov
+        vs, cs = [], []
+        for d, vd in enumerate(sm.shift[0]):
+            for o, var in vd.items():
+                opt = m.options[o]
+                t0_ = (d * MINUTES_PER_DAY + opt.start_minutes) // iv
+                v = vecs[o][: max(0, min(len(vecs[o]), T - t0_))]
+                r = np.maximum(resid[t0_: t0_ + len(v)], 0.0)
+                gain = under_w * np.minimum(v, r).sum() - over_w * np.maximum(v - r, 0.0).sum()
+                gain -= opt.paid_minutes / 60.0 * ag.hourly_cost * ob.paid_hour_cost
+                cv = cover.get((d, opt.template))
+                if cv is not None:
+                    gain += cv[1] if cv[0] >= 1 else -cv[2]
+                for r in wishes.get((ag.agent_id, d), ()):
+                    if r.template is None or r.template == opt.template:
+                        gain += r.weight if r.on else -r.weight
+                if src is not None:
+                    if src.preferred_start is not None and not (
+                            src.preferred_start[0] <= opt.start_minutes <= src.preferred_start[1]):
+                        gain -= ob.preferred_start_missed
+                    if h.weekday(d) in src.preferred_days_off:
+                        gain -= ob.preferred_day_off_missed
+                vs.append(var)
+                cs.append(int(round(gain * C.OBJECTIVE_SCALE)))
+        if not vs:
+            return {}
+        sm.cp.maximize(cp_model.LinearExpr.weighted_sum(vs, cs))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.cp_model_presolve = False  # tiny model: presolve costs more than it saves (3x)
+        solver.parameters.random_seed = seed
+        # a week for every agent matters most: the first pass always gets a fair per-agent limit
+        left = budget_seconds * (2.0 if first_pass else 1.0) - (time.perf_counter() - t0)
+        if math.isinf(budget_seconds):  # deterministic mode: no wall-clock limits at all
+            solver.parameters.max_deterministic_time = 10.0
+        else:
+            solver.parameters.max_time_in_seconds = 2.0 if first_pass else max(0.05, min(2.0, left))
+        code = solver.solve(sm.cp)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        if ag.source is None and solver.objective_value <= 0:
+            return {}  # headcount mode: this position does not pay for itself
+        return {d: o for d, vd in enumerate(sm.shift[0]) for o, var in vd.items() if solver.boolean_value(var)}
+
+    passes = 0
+    complete = True
+    closed: set[str] = set()  # headcount: contracts whose next position is not worth hiring
+    for improve in (False, True, True, True):
+        if improve and not complete:
+            break
+        changed = False
+        out_of_time = False
+        for a in order:
+            # the first pass may use twice the budget (a roster for everyone is worth it); then stop
+            if time.perf_counter() - t0 > budget_seconds * (1.0 if improve else 2.0) or (
+                    stop_event is not None and stop_event.is_set()):
+                out_of_time = True
+                complete = complete and improve  # a finished first pass is a complete roster
+                break
+            old = plan.get(a)
+            ag = m.agents[a]
+            if ag.source is None and ag.contract.name in closed and not old:
+                # headcount: the residual only shrinks as positions are filled, so once a position of
+                # a contract does not pay for itself, the later (identical) ones do not either
+                plan[a] = {}
+                continue
+            if old is not None:
+                place(a, -1.0)
+            week = best_week(a, not improve)
+            if ag.source is None and not week and not improve:
+                closed.add(ag.contract.name)
+            if week is None:
+                if old is not None:
+                    place(a, +1.0)
+                elif not improve:
+                    complete = False
+                continue
+            plan[a] = week
+            place(a, +1.0)
+            changed |= week != old
+        passes += 1
+        if not changed or out_of_time:
+            break
+    if complete:
+        _add_hint(m, plan)
+    else:  # partial: hint the weeks found so far and let CP-SAT complete them
+        for a, week in plan.items():
+            for d, vd in enumerate(m.shift[a]):
+                for o, var in vd.items():
+                    m.cp.add_hint(var, week.get(d) == o)
+    return {"plan": plan, "passes": passes, "seconds": time.perf_counter() - t0, "complete": complete,
+            "agents_placed": sum(1 for w in plan.values() if w)}
+
+
+class HintedValues:
+    """The warm-start roster as a stand-in for a solver response (``boolean_value``/``value``), so
+    the roster can be extracted from it when CP-SAT finds nothing better in time."""
+
+    def __init__(self) -> None:
+        self.values: dict[int, int] = {}
+
+    def add_hint(self, var: Any, value: Any) -> None:
+        self.values[var.index] = int(value)
+
+    def boolean_value(self, var: Any) -> bool:
+        return bool(self.values.get(var.index, 0))
+
+    def value(self, var: Any) -> int:
+        return self.values.get(var.index, 0)
+
+    def objective(self, proto: Any) -> float:
+        obj = proto.objective
+        return float(obj.offset + sum(c * self.values.get(v, 0) for v, c in zip(obj.vars, obj.coeffs)))
+
+
+class _Recorder:
+    def __init__(self, cp: Any, store: HintedValues) -> None:
+        self._cp, self._store = cp, store
+
+    def add_hint(self, var: Any, value: Any) -> None:
+        self._cp.add_hint(var, value)
+        self._store.add_hint(var, value)
+
+
+def _add_hint(m: RosterModel, plan: dict[int, dict[int, int]]) -> None:
+    """Hint every shift, works, hired, on-shift, on-break, shortfall and surplus variable (and keep
+    the values in ``m.hint``)."""
+    m.hint = HintedValues()
+    cp = _Recorder(m.cp, m.hint)
+    # headcount positions of a contract are interchangeable and hired in order: used weeks first
+    plan = dict(plan)
+    by_contract: dict[str, list[int]] = {}
+    for a, ag in enumerate(m.agents):
+        if ag.hired is not None:
+            by_contract.setdefault(ag.contract.name, []).append(a)
+    for idx in by_contract.values():
+        weeks = sorted((plan.get(a, {}) for a in idx), key=lambda w: not w)
+        for a, w in zip(idx, weeks):
+            plan[a] = w
+    counts: dict[tuple[int, int], int] = {}
+    for a, ag in enumerate(m.agents):
+        week = plan.get(a, {})
+        for d, vd in enumerate(m.shift[a]):
+            for o, var in vd.items():
+                on = week.get(d) == o
+                cp.add_hint(var, on)
+                if on:
+                    counts[(d, o)] = counts.get((d, o), 0) + 1
+            if m.works[a][d] is not None:
+                cp.add_hint(m.works[a][d], d in week)
+        if ag.hired is not None:
+            cp.add_hint(ag.hired, bool(week))
+    iv = m.horizon.interval_minutes
+    T = m.horizon.n_intervals
+    cov = np.zeros(T, dtype=int)
+    for (d, o), n in m.on_shift.items():
+        k = counts.get((d, o), 0)
+        cp.add_hint(n, k)
+        opt = m.options[o]
+        t0 = (d * MINUTES_PER_DAY + opt.start_minutes) // iv
+        cov[t0: min(T, t0 + opt.span_minutes // iv)] += k
+        for b, slot in enumerate(opt.breaks):
+            share = [k // len(slot.offsets) + (1 if i < k % len(slot.offsets) else 0) for i in range(len(slot.offsets))]
+            for s, c in zip(slot.offsets, share):
+                if len(slot.offsets) > 1:
+                    cp.add_hint(m.on_break[(d, o, b, s)], c)
+                first = t0 + s // iv
+                cov[max(0, first): min(T, first + slot.rule.duration_minutes // iv)] -= c
+    req = m.horizon.required
+    for t in range(min(T, len(m.under))):
+        u = int(max(req[t] - cov[t], 0))
+        cp.add_hint(m.under[t], u)
+        cp.add_hint(m.over[t], int(max(cov[t] - req[t], 0)))
+        if t in m.service_lost:
+            p, chords = m.service_lost[t]
+            cp.add_hint(p, max([0] + [int(round(f * C.OBJECTIVE_SCALE)) + int(round(sl * C.OBJECTIVE_SCALE)) * (u - u0)
+                                      for u0, f, sl in chords]))
+    for target, short, extra in m.cover_vars:
+        n_on = sum(1 for a in range(len(m.agents))
+                   if target.day in plan.get(a, {}) and m.options[plan[a][target.day]].template == target.template)
+        cp.add_hint(short, max(target.required - n_on, 0))
+        cp.add_hint(extra, max(n_on - target.required, 0))
+    for (a, d), var in m.isolated.items():
+        week = plan.get(a, {})
+        cp.add_hint(var, (d - 1) in week and (d + 1) in week and d not in week)
+    for a, days, var in m.weekend_flags:
+        cp.add_hint(var, any(d in plan.get(a, {}) for d in days))
+    for a, (lo, hi) in m.start_bounds.items():
+        tods = [m.options[o].start_minutes for o in plan.get(a, {}).values()]
+        lo_dom = lo.proto.domain
+        cp.add_hint(lo, min(tods) if tods else lo_dom[0])
+        cp.add_hint(hi, max(tods) if tods else lo_dom[0])
