@@ -1,4 +1,4 @@
-"""Curtois & Qu employee-scheduling benchmark: our CP-SAT roster rules vs the best published values.
+"""Curtois & Qu employee-scheduling benchmark: our roster model (CP-SAT) vs the best published values.
 
 Usage::
 
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             best = BEST_PUBLISHED.get(number)
             if res.objective is None:
                 print(f"{number:>4} {convention:>10} {limit:>7.0f} {elapsed:>7.1f} {res.status:>9} {'-':>9} "
-                      f"{res.bound:>9.0f}")
+                      f"{res.bound if res.bound is not None else '-':>9}")
                 continue
             violations, penalty = evaluate_roster(inst, res.roster, runs_may_continue_before_start=published)
             extra = ""
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
                 extra = f"  (evaluate.py: {out.stdout.strip().splitlines()[-1]})"
             vs = f"{100 * (penalty - best) / best:+.1f}" if best else "-"
             print(f"{number:>4} {convention:>10} {limit:>7.0f} {elapsed:>7.1f} {res.status:>9} {penalty:>9} "
-                  f"{res.bound:>9.0f} {100 * (res.gap or 0):>6.2f} {best if best else '-':>9} {vs:>9} "
+                  f"{(res.bound if res.bound is not None else float('nan')):>9.0f} {100 * (res.gap or 0):>6.2f} {best if best else '-':>9} {vs:>9} "
                   f"{len(violations):>10}{extra}", flush=True)
     return 0
 

@@ -1,4 +1,4 @@
-"""The Curtois & Qu benchmark expressed with the day-level roster rules and solved with CP-SAT."""
+"""The Curtois & Qu benchmark expressed with the weekly-roster model (build_roster) and solved."""
 
 from __future__ import annotations
 

@@ -214,38 +214,66 @@ def _work_seq(m: RosterModel, a: int) -> list[Any]:
 
 
 def add_consecutive_days(m: RosterModel) -> list[Penalty]:
-    """Maximum consecutive working days, minimum consecutive working days and minimum consecutive
-    days off (sliding windows and forbidden run patterns)."""
-    off_outside = m.settings.labor.outside_horizon_is_off
+    """Maximum and minimum consecutive working days, minimum consecutive days off.
+
+    Uses the start/stop formulation of minimum up- and down-times from unit commitment
+    (Rajan & Takriti 2005: these inequalities describe the convex hull of the min-up/min-down
+    polytope), which gives CP-SAT's LP relaxation much stronger bounds than one clause per
+    forbidden short run:
+
+    * ``works[d] - works[d-1] = start[d] - stop[d]`` with ``works[-1] = 0``;
+    * at least ``L`` working days in a run: ``sum(start[d-L+1 .. d]) <= works[d]``; a run that
+      touches the first day is not counted when it may have begun before the horizon (always,
+      unless ``outside_horizon_is_off``; with ``runs_may_continue_before_start`` too); a run
+      may not start later than ``D - L`` when the days after the horizon are off;
+    * at most ``K``: ``sum(works[s .. s+K]) <= K`` and ``works[d] <= sum(start[d-K+1 .. d])``;
+    * at least ``l`` days off: ``sum(stop[d-l+1 .. d]) <= 1 - works[d]``; off runs touching the
+      horizon's edges continue outside it and are exempt.
+    """
+    lab = m.settings.labor
+    off_outside = lab.outside_horizon_is_off
+    first_run_exempt = (not off_outside) or lab.runs_may_continue_before_start
     D = m.horizon.n_days
     for a, ag in enumerate(m.agents):
         c = ag.contract
         w = _work_seq(m, a)
-        if c.max_consecutive_days < D:
+        if all(isinstance(x, int) for x in w):
+            continue
+        need_max = c.max_consecutive_days < D
+        need_min = c.min_consecutive_days > 1
+        need_off = c.min_consecutive_days_off > 1
+        if not (need_max or need_min or need_off):
+            continue
+        start = [m.cp.new_bool_var(f"run_starts({ag.agent_id}, {m.day_label(d)})") for d in range(D)]
+        stop = [m.cp.new_bool_var(f"run_stops({ag.agent_id}, {m.day_label(d)})") for d in range(D)]
+        for d in range(D):
+            prev = w[d - 1] if d > 0 else 0
+            m.cp.add(w[d] - prev == start[d] - stop[d])
+            m.cp.add(start[d] + stop[d] <= 1)
+        m.run_flags.append((a, start, stop))
+        if need_max:
             grp = m.group(f"contract {c.name}: at most {c.max_consecutive_days} consecutive working days")
             k = c.max_consecutive_days
-            for s in range(D - k):
-                m.cp.add(sum(w[s:s + k + 1]) <= k).only_enforce_if(grp)
-        for kind, k in (("work", c.min_consecutive_days), ("off", c.min_consecutive_days_off)):
-            if k <= 1:
-                continue
-            what = "working days" if kind == "work" else "days off"
-            grp = m.group(f"contract {c.name}: at least {k} consecutive {what}")
-            # forbid: boundary(!x) , x * length, boundary(!x) for length < k, x = work or off
-            for length in range(1, k):
-                for s in range(-1, D - length + 1):
-                    inside = list(range(s + 1, s + 1 + length))
-                    if inside[-1] >= D:
-                        continue
-                    before, after = s, s + 1 + length
-                    if (before < 0 or after >= D) and not (off_outside and kind == "work"):
-                        continue  # unknown days outside the horizon: not constrained
-                    lits: list[Any] = [w[d] if kind == "work" else 1 - w[d] for d in inside]
-                    lits += [1 - w[d] if kind == "work" else w[d] for d in (before, after) if 0 <= d < D]
-                    if all(isinstance(x, int) for x in lits):
-                        continue  # no decision involved (no shift possible on these days)
-                    # the pattern holds iff every literal is 1: forbid it
-                    m.cp.add(sum(lits) <= len(lits) - 1).only_enforce_if(grp)
+            for s0 in range(D - k):
+                m.cp.add(sum(w[s0:s0 + k + 1]) <= k).only_enforce_if(grp)
+            for d in range(D):
+                m.cp.add(w[d] <= sum(start[max(0, d - k + 1):d + 1])).only_enforce_if(grp)
+        if need_min:
+            k = c.min_consecutive_days
+            grp = m.group(f"contract {c.name}: at least {k} consecutive working days")
+            counted: list[Any] = ([0] if first_run_exempt else [start[0]]) + start[1:]
+            for d in range(D):
+                m.cp.add(sum(counted[max(0, d - k + 1):d + 1]) <= w[d]).only_enforce_if(grp)
+            if off_outside:
+                for d in range(max(1, D - k + 1), D):
+                    m.cp.add(start[d] == 0).only_enforce_if(grp)
+                if not first_run_exempt and D < k:
+                    m.cp.add(start[0] == 0).only_enforce_if(grp)
+        if need_off:
+            k = c.min_consecutive_days_off
+            grp = m.group(f"contract {c.name}: at least {k} consecutive days off")
+            for d in range(D):
+                m.cp.add(sum(stop[max(0, d - k + 1):d + 1]) <= 1 - w[d]).only_enforce_if(grp)
     return []
 
 

@@ -1,22 +1,36 @@
-"""Solve Curtois & Qu benchmark instances with the project's day-level roster rules.
+"""Curtois & Qu benchmark instances expressed with the project's own roster model.
 
-The instance is read by :mod:`staffing.curtois_format` and expressed with the rule
-families of :mod:`staffing.scheduling.day_rules` (the same functions the weekly
-roster uses for its day-level rules); the objective is the benchmark's soft penalty.
+Nothing here is a separate model: an instance becomes a :class:`ScheduleSettings` (one shift
+template per shift type, one contract per employee carrying its limits, forbidden
+successions as labour rules, days outside the horizon off), a tuple of :class:`Agent` (fixed
+days off as time off), weighted :class:`ShiftRequest` and day-level :class:`ShiftCover`
+targets, and is solved by :func:`staffing.scheduling.build_roster` with every interval-level
+weight set to zero, so that the objective is exactly the benchmark's soft penalty.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
-from ortools.sat.python import cp_model
 
 from staffing.curtois_format import CurtoisInstance
-from staffing.scheduling import day_rules as R
+from staffing.scheduling.agents import Agent
+from staffing.scheduling.constraints import ShiftCover, ShiftRequest
+from staffing.scheduling.rules import (
+    Contract,
+    LaborRules,
+    ObjectiveWeights,
+    ScheduleSettings,
+    ShiftTemplate,
+    SolverSettings,
+)
+from staffing.scheduling.solve import Progress, build_roster
+
+#: Day 0 of every instance is a Monday; any Monday will do.
+FIRST_DAY = pd.Timestamp("2024-01-01")
 
 
 @dataclass(frozen=True)
@@ -26,77 +40,105 @@ class CurtoisResult:
     Attributes
     ----------
     status : str
-        ``optimal``, ``feasible`` (time limit, with a gap), ``infeasible`` or ``unknown``
-        (time limit with no roster).
+        The roster engine's status: ``optimal``, ``feasible`` (time limit, with a gap),
+        ``infeasible``, ``no_solution`` or ``stopped``.
     objective : float or None
         Soft penalty as the benchmark defines it (None without a roster).
-    bound : float
+    bound : float or None
         Best proven lower bound on the penalty.
     gap : float or None
         ``(objective - bound) / objective`` (0 when optimal).
     seconds : float
-        Wall-clock solve time.
+        Wall-clock time of the whole run (model build, warm start, solve, checks).
     roster : pandas.DataFrame
         Columns ``employee``, ``day`` (0-based), ``shift``; one row per worked shift.
+    violations : int
+        Rule breaches found by the roster engine's independent checker (always 0 for a
+        solver roster).
     """
 
     status: str
     objective: float | None
-    bound: float
+    bound: float | None
     gap: float | None
     seconds: float
     roster: pd.DataFrame
+    violations: int
 
 
-def build_day_model(
-    inst: CurtoisInstance, *, runs_may_continue_before_start: bool = False
-) -> tuple[cp_model.CpModel, R.DayGrid, list[tuple[int, cp_model.LinearExprT]]]:
-    """The CP-SAT model of an instance: grid, hard rules and the weighted penalty terms.
+def to_roster_problem(
+    inst: CurtoisInstance,
+    *,
+    time_limit_seconds: float = 60.0,
+    num_workers: int = 8,
+    seed: int = 0,
+    runs_may_continue_before_start: bool = False,
+) -> tuple[pd.DataFrame, ScheduleSettings, tuple[Agent, ...], tuple[ShiftRequest, ...], tuple[ShiftCover, ...]]:
+    """Express an instance with the roster model's types.
 
-    ``runs_may_continue_before_start`` selects the convention for working runs touching day 0
-    (see :class:`staffing.scheduling.day_rules.EmployeeLimits`).
+    Returns
+    -------
+    (requirements, settings, agents, requests, covers)
+        ``requirements`` is an all-zero hourly requirement that only fixes the horizon.
     """
-    model = cp_model.CpModel()
-    shifts = [R.DayShift(s.shift_id, s.length_minutes, s.forbidden_next) for s in inst.shifts]
-    grid = R.DayGrid(model, [s.staff_id for s in inst.staff], inst.horizon_days, shifts, first_weekday=0)
-    R.add_one_shift_per_day(grid)
-    R.add_forbidden_successions(grid)
-    limits = [
-        R.EmployeeLimits(
-            employee_id=s.staff_id,
-            max_shifts_per_type={sid: s.max_shifts.get(sid, 0) for sid in inst.shift_ids},
-            min_paid_minutes=s.min_total_minutes,
-            max_paid_minutes=s.max_total_minutes,
-            min_consecutive_days=s.min_consecutive_shifts,
+    days = inst.horizon_days
+    templates = tuple(
+        ShiftTemplate(name=s.shift_id, earliest_start="00:00", latest_start="00:00",
+                      paid_hours=(s.length_minutes / 60.0,), start_step_minutes=60)
+        for s in inst.shifts
+    )
+    contracts = tuple(
+        Contract(
+            name=f"staff {s.staff_id}",
+            shifts=tuple(t.name for t in templates if s.max_shifts.get(t.name, 0) > 0) or (templates[0].name,),
             max_consecutive_days=s.max_consecutive_shifts,
-            min_consecutive_days_off=s.min_consecutive_days_off,
+            min_consecutive_days=max(1, s.min_consecutive_shifts),
+            min_consecutive_days_off=max(1, s.min_consecutive_days_off),
             max_weekends=s.max_weekends,
-            days_off=inst.days_off.get(s.staff_id, ()),
-            runs_may_continue_before_start=runs_may_continue_before_start,
+            max_shifts_per_template=tuple((t.name, s.max_shifts.get(t.name, 0)) for t in templates),
+            min_paid_hours_total=s.min_total_minutes / 60.0,
+            max_paid_hours_total=s.max_total_minutes / 60.0,
+            hourly_cost=0.0,
         )
         for s in inst.staff
-    ]
-    R.add_employee_limits(grid, limits)
-    requests = [R.ShiftRequest(r.staff_id, r.day, r.shift_id, r.weight, True) for r in inst.shift_on_requests]
-    requests += [R.ShiftRequest(r.staff_id, r.day, r.shift_id, r.weight, False) for r in inst.shift_off_requests]
-    terms: list[tuple[int, cp_model.LinearExprT]] = list(R.add_requests(grid, requests))
-    terms += R.add_cover(grid, [R.DayCover(c.day, c.shift_id, c.requirement, c.weight_under, c.weight_over) for c in inst.cover])
-    model.minimize(sum(w * v for w, v in terms))
-    return model, grid, terms
-
-
-class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, callback: Callable[[float, float, float], None] | None, stop: threading.Event | None) -> None:
-        super().__init__()
-        self._callback = callback
-        self._stop = stop
-        self._t0 = time.perf_counter()
-
-    def on_solution_callback(self) -> None:
-        if self._callback is not None:
-            self._callback(self.objective_value, self.best_objective_bound, time.perf_counter() - self._t0)
-        if self._stop is not None and self._stop.is_set():
-            self.stop_search()
+    )
+    settings = ScheduleSettings(
+        shifts=templates,
+        contracts=contracts,
+        labor=LaborRules(
+            min_rest_hours=0.0,
+            forbidden_successions=tuple((s.shift_id, nxt) for s in inst.shifts for nxt in s.forbidden_next),
+            outside_horizon_is_off=True,
+            runs_may_continue_before_start=runs_may_continue_before_start,
+        ),
+        objective=ObjectiveWeights(
+            under_coverage_per_agent_hour=0.0, over_coverage_per_agent_hour=0.0, paid_hour_cost=0.0,
+            agent_week_cost=0.0, isolated_day_off=0.0, preferred_start_missed=0.0, preferred_day_off_missed=0.0,
+        ),
+        solver=SolverSettings(time_limit_seconds=time_limit_seconds, num_workers=num_workers, random_seed=seed,
+                              warm_start=False),
+    )
+    agents = tuple(
+        Agent(
+            agent_id=s.staff_id,
+            contract=f"staff {s.staff_id}",
+            time_off=tuple(
+                (FIRST_DAY + pd.Timedelta(days=d), FIRST_DAY + pd.Timedelta(days=d + 1))
+                for d in inst.days_off.get(s.staff_id, ())
+                if 0 <= d < days
+            ),
+        )
+        for s in inst.staff
+    )
+    requests = tuple(ShiftRequest(r.staff_id, r.day, r.shift_id, True, float(r.weight)) for r in inst.shift_on_requests)
+    requests += tuple(ShiftRequest(r.staff_id, r.day, r.shift_id, False, float(r.weight)) for r in inst.shift_off_requests)
+    covers = tuple(ShiftCover(c.day, c.shift_id, c.requirement, float(c.weight_under), float(c.weight_over))
+                   for c in inst.cover)
+    requirements = pd.DataFrame({
+        "interval_start": pd.date_range(FIRST_DAY, periods=24 * days, freq="60min"),
+        "agents_to_schedule": 0,
+    })
+    return requirements, settings, agents, requests, covers
 
 
 def solve_curtois(
@@ -105,11 +147,11 @@ def solve_curtois(
     time_limit_seconds: float = 60.0,
     num_workers: int = 8,
     seed: int = 0,
-    progress: Callable[[float, float, float], None] | None = None,
+    progress: Callable[[Progress], None] | None = None,
     stop_event: threading.Event | None = None,
     runs_may_continue_before_start: bool = False,
 ) -> CurtoisResult:
-    """Solve an instance to the benchmark's objective.
+    """Solve an instance with :func:`staffing.scheduling.build_roster`.
 
     Parameters
     ----------
@@ -120,47 +162,37 @@ def solve_curtois(
     num_workers : int
         CP-SAT search workers (a portfolio; more workers than cores interleave).
     seed : int
-        Random seed for reproducibility.
-    progress : callable, optional
-        Called with ``(objective, bound, seconds)`` at each improving solution.
-    stop_event : threading.Event, optional
-        Set it to stop the search; the best roster so far is returned.
+        Random seed.
+    progress, stop_event
+        As for :func:`build_roster`.
     runs_may_continue_before_start : bool
         Convention for working runs touching day 0 (False: the benchmark text, days before
-        the horizon are off; True: the convention that reproduces the published values).
+        the horizon are off; True: such runs are exempt from the minimum length, the
+        convention that reproduces the published values).
     """
-    model, grid, _ = build_day_model(inst, runs_may_continue_before_start=runs_may_continue_before_start)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit_seconds)
-    solver.parameters.num_workers = int(num_workers)
-    solver.parameters.random_seed = int(seed)
-    t0 = time.perf_counter()
-    status = solver.solve(model, _Progress(progress, stop_event))
-    seconds = time.perf_counter() - t0
-    name = {
-        cp_model.OPTIMAL: "optimal",
-        cp_model.FEASIBLE: "feasible",
-        cp_model.INFEASIBLE: "infeasible",
-        cp_model.MODEL_INVALID: "invalid",
-    }.get(status, "unknown")
-    rows = []
-    objective = bound = None
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        for ei, emp in enumerate(grid.employees):
-            for d in range(grid.horizon_days):
-                for s, sh in enumerate(grid.shifts):
-                    if solver.boolean_value(grid.x[ei][d][s]):
-                        rows.append((emp, d, sh.shift_id))
-        objective = float(solver.objective_value)
-    bound = float(solver.best_objective_bound)
-    gap = None
-    if objective is not None:
-        gap = 0.0 if status == cp_model.OPTIMAL or objective == 0 else max(0.0, (objective - bound) / objective)
+    requirements, settings, agents, requests, covers = to_roster_problem(
+        inst, time_limit_seconds=time_limit_seconds, num_workers=num_workers, seed=seed,
+        runs_may_continue_before_start=runs_may_continue_before_start,
+    )
+    res = build_roster(requirements, settings, agents, requests=requests, shift_cover=covers,
+                       progress=progress, stop_event=stop_event, explain=False)
+    rows = res.roster[res.roster["activity"] == "shift"] if len(res.roster) else res.roster
+    if len(rows):
+        day = ((pd.to_datetime(rows["date"]) - FIRST_DAY).dt.days).astype(int)
+        roster = pd.DataFrame({"employee": rows["agent_id"].to_numpy(), "day": day.to_numpy(),
+                               "shift": rows["template"].to_numpy()})
+        roster = roster.sort_values(["employee", "day"]).reset_index(drop=True)
+    else:
+        roster = pd.DataFrame(columns=["employee", "day", "shift"])
+    gap = res.gap
+    if res.status == "optimal":
+        gap = 0.0
     return CurtoisResult(
-        status=name,
-        objective=objective,
-        bound=bound,
+        status=res.status,
+        objective=res.objective,
+        bound=res.bound,
         gap=gap,
-        seconds=seconds,
-        roster=pd.DataFrame(rows, columns=["employee", "day", "shift"]),
+        seconds=float(res.timings.get("total_seconds", 0.0)),
+        roster=roster,
+        violations=len(res.violations),
     )

@@ -288,6 +288,12 @@ def _add_hint(m: RosterModel, plan: dict[int, dict[int, int]]) -> None:
         cp.add_hint(var, (d - 1) in week and (d + 1) in week and d not in week)
     for a, days, var in m.weekend_flags:
         cp.add_hint(var, any(d in plan.get(a, {}) for d in days))
+    for a, starts, stops in m.run_flags:
+        week = plan.get(a, {})
+        for d in range(len(starts)):
+            on, before = d in week, d > 0 and (d - 1) in week
+            cp.add_hint(starts[d], on and not before)
+            cp.add_hint(stops[d], before and not on)
     for a, (lo, hi) in m.start_bounds.items():
         tods = [m.options[o].start_minutes for o in plan.get(a, {}).values()]
         lo_dom = lo.proto.domain

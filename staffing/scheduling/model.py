@@ -259,6 +259,7 @@ class RosterModel:
     # auxiliary variables kept for complete warm-start hints
     isolated: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     weekend_flags: list[tuple[int, list[int], cp_model.IntVar]] = field(default_factory=list)
+    run_flags: list[tuple[int, list[cp_model.IntVar], list[cp_model.IntVar]]] = field(default_factory=list)
     start_bounds: dict[int, tuple[cp_model.IntVar, cp_model.IntVar]] = field(default_factory=dict)
     service_lost: dict[int, tuple[cp_model.IntVar, list[tuple[int, float, float]]]] = field(default_factory=dict)
     cover_vars: list[tuple[Any, cp_model.IntVar, cp_model.IntVar]] = field(default_factory=list)

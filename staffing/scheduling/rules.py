@@ -15,7 +15,8 @@ TOML layout (every key optional unless marked; see ``data/rules.toml``)::
                   agent_week_cost, isolated_day_off, preferred_start_missed,
                   preferred_day_off_missed, service_level_aware
     [labor]       min_rest_hours, max_start_spread_hours, weekend_days, night_start, night_end,
-                  night_min_hours, forbidden_successions, outside_horizon_is_off
+                  night_min_hours, forbidden_successions, outside_horizon_is_off,
+                  runs_may_continue_before_start
     [[shift]]     name*, earliest_start*, latest_start*, start_step_minutes, paid_hours*, days
     [[break]]     name*, activity, duration_minutes*, paid, anchor, earliest_offset_minutes*,
                   latest_offset_minutes*, min_shift_hours, max_shift_hours
@@ -286,6 +287,10 @@ class LaborRules:
         Treat the days before and after the horizon as days off for the minimum-consecutive
         rules (nurse-rostering convention); default False: runs touching the horizon edge are
         not constrained.
+    runs_may_continue_before_start : bool
+        With ``outside_horizon_is_off``: a working run touching the first day may have begun
+        before the horizon, so it is exempt from the minimum run length (the convention behind
+        the published Curtois & Qu values); runs touching the last day still count.
     """
 
     min_rest_hours: float = 11.0
@@ -296,6 +301,7 @@ class LaborRules:
     night_min_hours: float = 2.0
     forbidden_successions: tuple[tuple[str, str], ...] = ()
     outside_horizon_is_off: bool = False
+    runs_may_continue_before_start: bool = False
 
     def __post_init__(self) -> None:
         w = "[labor]"
@@ -315,6 +321,8 @@ class LaborRules:
             "a list of [from_template, to_template] pairs", self.forbidden_successions)
         _check(isinstance(self.outside_horizon_is_off, bool), w, "outside_horizon_is_off", "true or false",
                self.outside_horizon_is_off)
+        _check(isinstance(self.runs_may_continue_before_start, bool), w, "runs_may_continue_before_start",
+               "true or false", self.runs_may_continue_before_start)
 
 
 @dataclass(frozen=True)

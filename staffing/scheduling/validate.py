@@ -236,7 +236,9 @@ def check_roster(
             if val and length > con.max_consecutive_days:
                 v.append(Violation("max_consecutive_days", aid, date, f"{aid}: {length} working days in a row from "
                                    f"{date} (max {con.max_consecutive_days})"))
-            if val and length < con.min_consecutive_days and (not touches_edge or lab.outside_horizon_is_off):
+            exempt = (touches_edge and not lab.outside_horizon_is_off) or (
+                s0 == 0 and lab.outside_horizon_is_off and lab.runs_may_continue_before_start)
+            if val and length < con.min_consecutive_days and not exempt:
                 v.append(Violation("min_consecutive_days", aid, date, f"{aid}: only {length} working day(s) in a row "
                                    f"from {date} (min {con.min_consecutive_days})"))
             if not val and length < con.min_consecutive_days_off and not touches_edge:
