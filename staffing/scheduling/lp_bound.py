@@ -39,6 +39,14 @@ which holds for *any* ``y`` (Neumaier & Shcherbina 2004).  Because every objecti
 and variable is an integer, the roster optimum in scaled units is an integer, so the bound is
 rounded up to the next integer (after a 1e-6 relative safety margin).
 
+Per-agent Lagrangian bound
+--------------------------
+:func:`lagrangian_bound` dualises only the rows that link the agents to the shift counts, with
+the LP's own multipliers, and solves each agent's week exactly (its own CP-SAT constraints,
+copied from the model) and the rest (counts, breaks, coverage) as an LP.  By Lagrangian duality
+it is a valid bound for any multipliers, and with the LP's multipliers it is at least the LP
+bound up to a 1/1000 rounding of the agent costs.
+
 References
 ----------
 Neumaier, A. & Shcherbina, O. (2004). Safe bounds in linear and mixed-integer linear programming.
@@ -388,5 +396,177 @@ def lp_bound(
     return replace(res, components=comps)
 
 
-__all__ = ["LP_SOLVERS", "LinearRelaxation", "LpBound", "lp_bound", "lp_bound_of_proto", "relax_proto",
-           "safe_dual_bound"]
+def lagrangian_bound(
+    requirements: pd.DataFrame,
+    settings: Any,
+    agents: Any,
+    *,
+    per_agent_seconds: float = 2.0,
+    coefficient_scale: int = 1000,
+) -> tuple[float, LpBound] | None:
+    """Per-agent Lagrangian bound (>= the LP bound): the agents' weeks solved exactly, in integers.
+
+    The rows linking the agents to the counts, ``on_shift(d, o) = sum_a shift(a, d, o)``, are
+    dualised with the LP's own multipliers ``y``.  The rest splits into an *aggregate* part
+    (counts, breaks, coverage, under/over; solved as an LP, safe bound) and one part per agent (the
+    agent's week under every one of its rules, objective ``paid cost + preferences + isolated days
+    off - sum y shift``, solved by CP-SAT; its proven bound is used).  For any ``y``::
+
+        optimum >= min_aggregate + sum_agents min_agent        (Lagrangian relaxation)
+
+    and with the LP's optimal ``y`` this is at least the LP bound, because each agent's week is
+    now integral.  Agent objective coefficients are rounded *down* to ``1 / coefficient_scale``
+    model units (valid: all agent variables are >= 0); penalty terms the agent part does not model
+    (shift requests) are >= 0 and are left out, which keeps the bound valid.
+
+    Returns
+    -------
+    (bound, lp) or None
+        ``bound`` in objective units and the LP bound it started from; None in headcount mode or
+        when a constraint links agent variables with other variables (e.g. day-level cover
+        targets), where the split does not hold.
+    """
+    from ortools.sat.python import cp_model as _cp
+
+    from staffing.scheduling.agents import agents_from_frame
+    from staffing.scheduling.model import horizon_from_requirements
+    from staffing.scheduling.solve import build_model, model_agents
+
+    horizon = horizon_from_requirements(requirements)
+    if isinstance(agents, pd.DataFrame):
+        agents = agents_from_frame(agents, settings)
+    if agents is None or settings.objective.service_level_aware:
+        return None
+    magents = model_agents(settings, agents, horizon)
+    m, _ = build_model(settings, horizon, magents)
+    t0 = time.perf_counter()
+    lp = relax_proto(m.cp.proto)
+    helper = mbh.ModelBuilderHelper()
+    helper.fill_model_from_sparse_data(  # OR-Tools stub types the arrays wrongly
+        lp.var_lo, lp.var_hi, lp.c, lp.row_lo, lp.row_hi, lp.A)  # type: ignore[arg-type]
+    ms = mbh.ModelSolverHelper("glop")
+    ms.solve(helper)
+    if not ms.has_solution():
+        return None
+    y = np.asarray(ms.dual_values(), dtype=float)
+    safe = safe_dual_bound(lp, y)
+    safe = float(math.ceil(safe - 1e-6 * max(1.0, abs(safe))))
+    lpres = LpBound(bound=safe / C.OBJECTIVE_SCALE, lp_objective=float(ms.objective_value()) / C.OBJECTIVE_SCALE,
+                    status=str(ms.status()).rsplit(".", 1)[-1], solver="glop", n_variables=lp.A.shape[1],
+                    n_rows=lp.A.shape[0], kept_constraints=lp.kept, dropped_constraints=lp.dropped,
+                    seconds=time.perf_counter() - t0)
+    n_vars = lp.A.shape[1]
+    A = lp.A.tocsr()
+    shift_var = np.zeros(n_vars, dtype=bool)
+    for row in m.shift:
+        for vd in row:
+            for v in vd.values():
+                shift_var[v.index] = True
+    on_shift = np.zeros(n_vars, dtype=bool)
+    for n in m.on_shift.values():
+        on_shift[n.index] = True
+    link = np.zeros(A.shape[0], dtype=bool)
+    for r in range(A.shape[0]):
+        cols = A.indices[A.indptr[r]:A.indptr[r + 1]]
+        link[r] = bool(on_shift[cols].any() and shift_var[cols].any())
+    # agent variables: everything connected to an agent's shifts once the linking rows are removed
+    # (each agent's own component); everything else is the aggregate part (counts, breaks, coverage)
+    rest = A[~link].tocsc()
+    rest_r = A[~link].tocsr()
+    owner = np.full(n_vars, -1, dtype=np.int64)
+    for a in range(len(m.agents)):
+        stack = [v.index for vd in m.shift[a] for v in vd.values()]
+        for j in stack:
+            owner[j] = a
+        while stack:
+            j = stack.pop()
+            for r in rest.indices[rest.indptr[j]:rest.indptr[j + 1]]:
+                for k in rest_r.indices[rest_r.indptr[r]:rest_r.indptr[r + 1]]:
+                    if on_shift[k] or owner[k] not in (-1, a):
+                        return None  # agents tied to the counts or to each other: no per-agent split
+                    if owner[k] == -1:
+                        owner[k] = a
+                        stack.append(int(k))
+    agent_var = owner >= 0
+    link_rows = list(np.flatnonzero(link))
+    agg_rows = [r for r in np.flatnonzero(~link)
+                if not agent_var[A.indices[A.indptr[r]:A.indptr[r + 1]]].any()]
+    y_link = np.zeros(A.shape[0])
+    y_link[link_rows] = y[link_rows]
+    c_mod = lp.c - A.T @ y_link  # Lagrangian costs
+    const = float(np.sum(np.where(y_link > 0, y_link * np.nan_to_num(lp.row_lo, neginf=0.0),
+                                  y_link * np.nan_to_num(lp.row_hi, posinf=0.0))))
+    # aggregate part: an LP over the non-agent columns, safe bound
+    agg_cols = np.flatnonzero(~agent_var)
+    sub = LinearRelaxation(c_mod[agg_cols], 0.0, A[agg_rows][:, agg_cols].tocsr(), lp.row_lo[agg_rows],
+                           lp.row_hi[agg_rows], lp.var_lo[agg_cols], lp.var_hi[agg_cols], 0, 0)
+    h2 = mbh.ModelBuilderHelper()
+    h2.fill_model_from_sparse_data(  # OR-Tools stub types the arrays wrongly
+        sub.var_lo, sub.var_hi, sub.c, sub.row_lo, sub.row_hi, sub.A)  # type: ignore[arg-type]
+    ms2 = mbh.ModelSolverHelper("glop")
+    ms2.solve(h2)
+    y2 = np.asarray(ms2.dual_values(), dtype=float) if ms2.has_solution() else np.zeros(len(agg_rows))
+    agg = safe_dual_bound(sub, y2)
+    if not math.isfinite(agg):
+        return None
+    # agent parts: each agent's own CP-SAT constraints copied from the full model (every
+    # constraint whose variables all belong to that agent), objective = the Lagrangian costs,
+    # rounded down to 1 / K; solved by CP-SAT and its proven bound used.
+    proto = m.cp.proto
+    by_agent: dict[int, list[Any]] = {}
+    for ct in proto.constraints:
+        kind = _kind(ct)
+        if kind == "linear":
+            vs = list(ct.linear.vars)
+        elif kind in ("bool_or", "bool_and", "at_most_one", "exactly_one"):
+            vs = [x if x >= 0 else -x - 1 for x in getattr(ct, kind).literals]
+        else:
+            continue  # dropped: a relaxation, still a valid bound
+        vs += [x if x >= 0 else -x - 1 for x in ct.enforcement_literal]
+        owners = {int(owner[j]) for j in vs}
+        if len(owners) == 1 and -1 not in owners:
+            by_agent.setdefault(owners.pop(), []).append((kind, ct))
+    K = int(coefficient_scale)
+    total_agents = 0.0
+    for a in range(len(m.agents)):
+        cols = np.flatnonzero(owner == a)
+        sub_cp = _cp.CpModel()
+        new: dict[int, Any] = {}
+        for jj in cols.tolist():
+            new[jj] = sub_cp.new_int_var(int(lp.var_lo[jj]), int(lp.var_hi[jj]), "")
+
+        def lit(x: int, new: dict[int, Any] = new) -> Any:
+            return new[x] if x >= 0 else new[-x - 1].Not()
+
+        for kind, ct in by_agent.get(a, []):
+            enf = [lit(x) for x in ct.enforcement_literal]
+            if kind == "linear":
+                lo, hi = _hull(ct.linear.domain)
+                expr = _cp.LinearExpr.weighted_sum([new[j] for j in ct.linear.vars], list(ct.linear.coeffs))
+                c_ = sub_cp.add_linear_constraint(expr, int(lo) if math.isfinite(lo) else -2**62,
+                                                  int(hi) if math.isfinite(hi) else 2**62)
+            elif kind == "bool_or":
+                c_ = sub_cp.add_bool_or([lit(x) for x in ct.bool_or.literals])
+            elif kind == "bool_and":
+                c_ = sub_cp.add_bool_and([lit(x) for x in ct.bool_and.literals])
+            elif kind == "at_most_one":
+                c_ = sub_cp.add_at_most_one([lit(x) for x in ct.at_most_one.literals])
+            else:
+                c_ = sub_cp.add_exactly_one([lit(x) for x in ct.exactly_one.literals])
+            if enf:
+                c_.only_enforce_if(enf)
+        ks = [math.floor(float(c_mod[j]) * K) for j in cols]
+        sub_cp.minimize(_cp.LinearExpr.weighted_sum([new[int(j)] for j in cols], ks))
+        solver = _cp.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = float(per_agent_seconds)
+        code = solver.solve(sub_cp)
+        if code == _cp.INFEASIBLE:
+            return None
+        total_agents += float(solver.best_objective_bound) / K
+    bound = (agg + total_agents + const + lp.offset) / C.OBJECTIVE_SCALE
+    return bound, lpres
+
+
+__all__ = ["LP_SOLVERS", "LinearRelaxation", "LpBound", "lagrangian_bound", "lp_bound", "lp_bound_of_proto",
+           "relax_proto", "safe_dual_bound"]
