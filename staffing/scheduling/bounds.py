@@ -19,8 +19,12 @@ from ortools.linear_solver import pywraplp
 from staffing.scheduling.model import MINUTES_PER_DAY, RosterModel
 
 
-def covering_lower_bound(m: RosterModel) -> float | None:
-    """Objective lower bound (objective units), or None when not available."""
+def covering_lower_bound(m: RosterModel, parts: dict[str, float] | None = None) -> float | None:
+    """Objective lower bound (objective units), or None when not available.
+
+    When ``parts`` is a dict it receives the LP optimum's ``under_agent_hours``,
+    ``over_agent_hours`` and ``paid_hours`` (to tell a weak bound from a poor roster).
+    """
     st = m.settings
     ob = st.objective
     if ob.service_level_aware:
@@ -38,6 +42,8 @@ def covering_lower_bound(m: RosterModel) -> float | None:
         groups.setdefault(ag.contract.name, []).append(a)
     cover_t: list[list[tuple[object, float]]] = [[] for _ in range(T)]
     on_opt: dict[tuple[int, int], list[object]] = {}
+    paid_vars: list[tuple[object, float]] = []
+    uo_vars: list[tuple[object, object]] = []
     obj = lp.Objective()
     for cname, members in groups.items():
         c = st.contract(cname)
@@ -58,6 +64,7 @@ def covering_lower_bound(m: RosterModel) -> float | None:
                 x = lp.NumVar(0, inf, f"x[{d},{o},{cname}]")
                 obj.SetCoefficient(x, cost * m.options[o].paid_minutes / 60.0)
                 row.append((x, m.options[o].paid_minutes))
+                paid_vars.append((x, m.options[o].paid_minutes / 60.0))
                 on_opt.setdefault((d, o), []).append(x)
             per_day[d] = row
             ct = lp.Constraint(-inf, 0 if headcount else avail)
@@ -105,6 +112,7 @@ def covering_lower_bound(m: RosterModel) -> float | None:
         req = float(h.required[t])
         u = lp.NumVar(0, req, f"u[{t}]")
         v = lp.NumVar(0, inf, f"o[{t}]")
+        uo_vars.append((u, v))
         obj.SetCoefficient(u, ob.under_coverage_per_agent_hour * hours)
         obj.SetCoefficient(v, ob.over_coverage_per_agent_hour * hours)
         ct = lp.Constraint(req, req)
@@ -130,5 +138,9 @@ def covering_lower_bound(m: RosterModel) -> float | None:
     obj.SetMinimization()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
+    if parts is not None:
+        parts["under_agent_hours"] = sum(u.solution_value() for u, _ in uo_vars) * hours
+        parts["over_agent_hours"] = sum(v.solution_value() for _, v in uo_vars) * hours
+        parts["paid_hours"] = sum(x.solution_value() * k for x, k in paid_vars)
     return float(obj.Value()) * (1 - 1e-9) - 1e-6
 
