@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from staffing.commands._io import read_csv_input
 from staffing.errors import InputError
 from staffing.settings import ServiceTargets
 
@@ -68,12 +69,7 @@ def run(args: argparse.Namespace) -> int:
         over["log_search"] = True
     if over:
         settings = dataclasses.replace(settings, solver=dataclasses.replace(settings.solver, **over))
-    try:
-        req = pd.read_csv(args.requirements)
-    except FileNotFoundError:
-        raise InputError(f"{args.requirements}: file not found.") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{args.requirements}: the file is empty; expected a CSV with a header row.") from None
+    req = read_csv_input(args.requirements, "requirements")
     if args.start is not None or args.days is not None:
         if "interval_start" not in req.columns:
             raise InputError(f"{args.requirements}: missing column 'interval_start'.")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from staffing.errors import InputError
+from staffing.commands._io import read_csv_input
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,15 +64,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _read(path: Path, what: str) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: {what} file not found.") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{path}: the {what} file is empty; expected a CSV with a header row.") from None
-
-
 def run(args: argparse.Namespace) -> int:
     # imported here so that `wfm --help` and the other commands do not load numba
     from staffing.simulation import (
@@ -82,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         simulate_channels,
     )
 
-    forecast = _read(args.forecast, "forecast")
+    forecast = read_csv_input(args.forecast, "forecast")
     settings = SimulationSettings(
         replications=args.replications,
         answer_seconds=args.answer_seconds,
@@ -104,17 +95,17 @@ def run(args: argparse.Namespace) -> int:
     }
     several = "channel" in forecast.columns and forecast["channel"].astype(str).str.strip().nunique() > 1
     if args.roster is not None:
-        results = [simulate(forecast, roster=_read(args.roster, "roster"), roster_source=str(args.roster), **kwargs)]
+        results = [simulate(forecast, roster=read_csv_input(args.roster, "roster"), roster_source=str(args.roster), **kwargs)]
     elif several and args.channel is None:
         results = list(
             simulate_channels(
-                forecast, _read(args.staffing, "staffing"), settings, interval_minutes=args.interval_minutes,
+                forecast, read_csv_input(args.staffing, "staffing"), settings, interval_minutes=args.interval_minutes,
                 source=str(args.forecast), staffing_source=str(args.staffing),
             ).values()
         )
     else:
         results = [
-            simulate(forecast, staffing=_read(args.staffing, "staffing"), staffing_source=str(args.staffing), **kwargs)
+            simulate(forecast, staffing=read_csv_input(args.staffing, "staffing"), staffing_source=str(args.staffing), **kwargs)
         ]
 
     def table(frames: list[pd.DataFrame]) -> pd.DataFrame:

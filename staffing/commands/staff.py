@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
+from staffing.commands._io import read_csv_input
 from staffing.errors import InputError
 from staffing.requirements import requirements
 from staffing.settings import ServiceTargets
@@ -66,12 +65,7 @@ def _parse_kinds(items: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        forecast = pd.read_csv(args.forecast)
-    except FileNotFoundError:
-        raise InputError(f"{args.forecast}: file not found.") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{args.forecast}: the file is empty; expected a CSV with a header row.") from None
+    forecast = read_csv_input(args.forecast, "forecast")
     kinds = _parse_kinds(args.channel_kind)
     channels = sorted(set(forecast["channel"].astype(str))) if "channel" in forecast.columns else ["voice"]
     targets = {}
