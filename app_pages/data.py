@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _ui
-from wfm_app import adapters, views
+from wfm_app import adapters, availability, views
 from wfm_app import io as wio
 
 st.title("Data")
@@ -32,27 +32,7 @@ def _offending_rows(raw: pd.DataFrame, message: str) -> pd.DataFrame | None:
     return part
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _load_sample() -> pd.DataFrame:
-    raw = pd.read_csv(_ui.SAMPLE_HISTORY)
-    return adapters.validate_history(raw, source=_ui.SAMPLE_HISTORY.name)
-
-
-def _use_sample() -> None:
-    with _ui.user_errors("Loading the sample history"):
-        if not _ui.SAMPLE_HISTORY.exists():
-            st.error(f"The sample history {_ui.SAMPLE_HISTORY} is missing from this build.")
-            return
-        hist = _load_sample()
-        _ui.put_frame("history", hist, {"source": f"built-in sample ({_ui.SAMPLE_HISTORY.name})", "rows": len(hist)})
-        _ui.put_frame("forecast", None)
-        st.session_state.pop("uploaded_history_id", None)
-
-
-history = _ui.get_frame("history")
-if history is None and _ui.SAMPLE_HISTORY.exists():
-    _use_sample()
-    history = _ui.get_frame("history")
+history = _ui.current_history()
 
 left, right = st.columns([2, 1])
 with left:
@@ -60,18 +40,26 @@ with left:
         "Upload an interval history (CSV or Excel)",
         type=["csv", "xlsx"],
         key="history_upload",
-        help=f"Largest accepted file: {wio.MAX_UPLOAD_BYTES // 1_000_000} MB. The previous data stays in use "
+        max_upload_size=wio.MAX_UPLOAD_MB,
+        help=f"Largest accepted file: {wio.MAX_UPLOAD_MB} MB. The previous data stays in use "
         "until a file passes every check.",
     )
+    per_contact = st.toggle(
+        "The file has one row per contact (arrival_time, handle_seconds, optional channel)", key="per_contact",
+        help="Contacts are counted per interval and their handle times averaged (forecasting.aggregate_contact_records).")
+    record_minutes = st.selectbox("Interval for per-contact files (min)", [15, 30, 60, 5], key="per_contact_minutes",
+                                  disabled=not per_contact)
+upload_id = None if up is None else f"{up.file_id}:{per_contact}:{record_minutes}"
 with right:
     st.write("")
     if st.button("Use the built-in sample", icon=":material/dataset:", key="use_sample"):
-        _use_sample()
-        history = _ui.get_frame("history")
-        st.success("Loaded the built-in sample history.")
+        st.session_state["uploaded_history_id"] = upload_id  # the file still in the uploader is not re-applied
+        if _ui.load_sample_history() is not None:
+            history = _ui.get_frame("history")
+            st.success("Loaded the built-in sample history.")
 
-if up is not None and st.session_state.get("uploaded_history_id") != up.file_id:
-    st.session_state["uploaded_history_id"] = up.file_id
+if up is not None and st.session_state.get("uploaded_history_id") != upload_id:
+    st.session_state["uploaded_history_id"] = upload_id
     try:
         raw = wio.read_table(up.name, up.getvalue())
     except Exception as exc:  # noqa: BLE001 - shown as a message
@@ -79,6 +67,10 @@ if up is not None and st.session_state.get("uploaded_history_id") != up.file_id:
         st.warning("The previous data is still in use.")
     else:
         try:
+            if per_contact:
+                from forecasting import aggregate_contact_records
+
+                raw = aggregate_contact_records(raw, interval_minutes=int(record_minutes), source=up.name)
             hist = adapters.validate_history(raw, source=up.name)
             _ui.put_frame("history", hist, {"source": f"upload {up.name}", "rows": len(hist)})
             _ui.put_frame("forecast", None)
@@ -103,10 +95,10 @@ hist["interval_start"] = pd.to_datetime(hist["interval_start"])
 channels = sorted(hist["channel"].astype(str).unique()) if "channel" in hist else ["voice"]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Rows", f"{len(hist):,}")
-c2.metric("Channels", ", ".join(channels))
+c2.metric("Channels", f"{len(channels)}", help=", ".join(channels))
 c3.metric("From", f"{hist['interval_start'].min():%Y-%m-%d}")
 c4.metric("To", f"{hist['interval_start'].max():%Y-%m-%d}")
-st.caption(f"Interval length: {views.interval_minutes_of(hist):g} minutes.")
+st.caption(f"Channels: {', '.join(channels)} · interval length: {views.interval_minutes_of(hist):g} minutes.")
 
 daily = views.daily_totals(hist)
 chart = (
@@ -122,6 +114,40 @@ chart = (
 )
 st.altair_chart(chart, width="stretch")
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _gaps(frame: pd.DataFrame):
+    from forecasting import gap_report
+
+    rep = gap_report(frame)
+    return rep.gaps, rep.opening_hours
+
+
+fc_mod, _reason = availability.load(availability.FORECASTING)
+if fc_mod is not None and hasattr(fc_mod, "gap_report"):
+    gaps = hours = None
+    with _ui.user_errors("Gap report"):
+        gaps, hours = _gaps(history)
+    if gaps is not None:
+        n = int(gaps["n_intervals"].sum()) if len(gaps) else 0
+        with st.expander(f"Gaps inside opening hours: {len(gaps)} run(s), {n:,} missing intervals · opening hours",
+                         expanded=False):
+            st.caption("Missing intervals are reported, not filled; the Forecast page leaves them out of the fit.")
+            if len(gaps):
+                st.dataframe(gaps, width="stretch", hide_index=True)
+                _ui.downloads(gaps, "gaps", key="gaps")
+            st.dataframe(hours, width="stretch", hide_index=True)
+            _ui.downloads(hours, "opening_hours", key="hours")
+
 with st.expander("Table", expanded=False):
     st.dataframe(hist.tail(500), width="stretch", hide_index=True)
     _ui.downloads(history, "history", key="history")
+
+with st.expander("Workspace", expanded=False):
+    st.caption(f"Everything you load, set and save is kept in `{_ui.store().path}` (environment variable "
+               "`WFM_DB_PATH`), so closing the browser or restarting the server loses nothing.")
+    confirm = st.checkbox("I want to delete every upload, setting, roster and scenario", key="reset_confirm")
+    if st.button("Reset the workspace", key="reset_workspace", disabled=not confirm, icon=":material/restart_alt:"):
+        _ui.store().clear()
+        for k in list(st.session_state):
+            del st.session_state[k]
+        st.rerun()

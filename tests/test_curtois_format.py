@@ -9,7 +9,7 @@ import pytest
 from staffing.curtois_format import parse_curtois, read_curtois
 from staffing.errors import InputError
 
-BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "curtois_nrp"
+DATA = Path(__file__).parent / "data"
 
 SMALL = """
 SECTION_HORIZON
@@ -43,12 +43,11 @@ def test_parse_small_instance() -> None:
     assert inst.cover[0].weight_under == 100
 
 
-@pytest.mark.skipif(not BENCH.exists(), reason="shared benchmark folder not present")
 def test_published_sizes() -> None:
-    # Sizes from the benchmark README (counted from the files).
-    inst = read_curtois(BENCH / "Instance7.txt")
-    assert (inst.horizon_days, len(inst.shifts), len(inst.staff)) == (28, 3, 20)
-    assert (len(inst.shift_on_requests), len(inst.shift_off_requests)) == (104, 64)
+    # Sizes from the benchmark README (counted from the files): Instance 1.
+    inst = read_curtois(DATA / "curtois_Instance1.txt")
+    assert (inst.horizon_days, len(inst.shifts), len(inst.staff)) == (14, 1, 8)
+    assert (len(inst.shift_on_requests), len(inst.shift_off_requests)) == (21, 5)
 
 
 @pytest.mark.parametrize(

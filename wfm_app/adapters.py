@@ -24,16 +24,16 @@ def validate_history(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     ValueError
         ``forecasting.errors.InputError`` or ``staffing.errors.InputError`` naming the row and column.
     """
+    import importlib
+
     try:
-        from forecasting import io as fio  # type: ignore[attr-defined]
+        fio = importlib.import_module("forecasting.io")
     except ImportError:
         fio = None
-    if fio is not None:
-        for name in ("validate_history", "read_history"):
-            fn = getattr(fio, name, None)
-            if callable(fn):
-                out = fn(raw, source=source) if name == "validate_history" else fn(raw, source=source)
-                return out[0] if isinstance(out, tuple) else out
+    fn = getattr(fio, "validate_history", None)
+    if callable(fn):
+        out = fn(raw, source=source)
+        return out[0] if isinstance(out, tuple) else out
     df = raw.copy()
     if S.CONTACTS not in df.columns or S.INTERVAL_START not in df.columns:
         raise InputError(

@@ -8,8 +8,9 @@ CSS for a pandas Styler so that better values are green and worse red.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ METRICS: dict[str, Metric] = {
     "agent_hours_to_schedule": Metric("Agent-hours to schedule", -1),
     "peak_agents": Metric("Peak agents to schedule", -1),
     "service_level": Metric("Predicted service level (volume-weighted, %)", +1),
+    "staffing_cost": Metric("Staffing cost (agent-hours x cost per hour)", -1),
     "paid_hours": Metric("Roster paid hours", -1),
     "cost": Metric("Roster cost", -1),
     "under_coverage_hours": Metric("Under-coverage (agent-hours)", -1),
@@ -37,6 +39,7 @@ METRICS: dict[str, Metric] = {
     "roster_service_level": Metric("Roster predicted service level (%)", +1),
     "simulated_service_level": Metric("Simulated service level (%)", +1),
     "agents": Metric("Agents rostered", -1),
+    "share_intervals_met": Metric("Share of intervals fully covered", +1),
     "plan_total_cost": Metric("Capacity plan total cost", -1),
     "plan_hires": Metric("Capacity plan hires", -1),
 }

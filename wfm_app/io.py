@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-"""Largest accepted upload, bytes (50 MB: about three years of 15-minute history for 20 channels)."""
+MAX_UPLOAD_MB = 50
+"""Largest accepted upload, megabytes (about three years of 15-minute history for 20 channels)."""
+
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+"""The same limit in bytes, checked on the server side too."""
 
 MAX_UPLOAD_ROWS = 2_000_000
 """Largest accepted number of rows in an upload."""
@@ -30,8 +33,8 @@ def read_table(
     filename: str,
     data: bytes,
     *,
-    max_bytes: int = MAX_UPLOAD_BYTES,
-    max_rows: int = MAX_UPLOAD_ROWS,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> pd.DataFrame:
     """Read an uploaded CSV or Excel file into a frame of raw values.
 
@@ -42,8 +45,9 @@ def read_table(
         chooses the reader.
     data : bytes
         File content.
-    max_bytes, max_rows : int
-        Size limits; larger files are refused before (bytes) or after (rows) parsing.
+    max_bytes, max_rows : int, optional
+        Size limits (default :data:`MAX_UPLOAD_BYTES`, :data:`MAX_UPLOAD_ROWS`); larger files
+        are refused before (bytes) or after (rows) parsing.
 
     Returns
     -------
@@ -55,6 +59,8 @@ def read_table(
     UploadError
         Naming the file and what is wrong: too large, empty, unknown type, unreadable.
     """
+    max_bytes = MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
+    max_rows = MAX_UPLOAD_ROWS if max_rows is None else max_rows
     size = len(data)
     if size > max_bytes:
         raise UploadError(

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Progress:
     elapsed_seconds: float = 0.0
     objective: float | None = None
     bound: float | None = None
+    gap: float | None = None
     solutions: int = 0
     message: str = ""
 
@@ -45,7 +47,7 @@ class BackgroundJob:
     finished_at: float | None = None
     _thread: threading.Thread | None = None
 
-    def start(self) -> "BackgroundJob":
+    def start(self) -> BackgroundJob:
         self.started_at = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="wfm-job", daemon=True)
         self._thread.start()
@@ -75,16 +77,25 @@ class BackgroundJob:
         obj = pick("objective", "best_objective", "objective_value")
         bnd = pick("bound", "best_bound", "best_objective_bound")
         sols = pick("solutions", "solution_count", "num_solutions")
+        gap = pick("gap", "relative_gap")
         msg = pick("message", "status")
         if obj is None and isinstance(info, (int, float)):
             obj = info
             if args and isinstance(args[0], (int, float)):
                 bnd = args[0]
+        prev = self.progress
+        # a report may carry only a new bound (or only a new roster): keep the latest of each
+        obj_f = _float(obj) if _float(obj) is not None else prev.objective
+        bnd_f = _float(bnd) if _float(bnd) is not None else prev.bound
+        gap_f = _float(gap)
+        if gap_f is None and obj_f is not None and bnd_f is not None:
+            gap_f = max(obj_f - bnd_f, 0.0) / max(abs(obj_f), 1.0)  # the scheduler's definition of the gap
         p = Progress(
             elapsed_seconds=self.elapsed_seconds,
-            objective=_float(obj),
-            bound=_float(bnd),
-            solutions=int(sols) if isinstance(sols, (int, float)) else self.progress.solutions + (obj is not None),
+            objective=obj_f,
+            bound=bnd_f,
+            gap=gap_f,
+            solutions=int(sols) if isinstance(sols, (int, float)) else prev.solutions + (obj is not None),
             message=str(msg) if msg is not None else "",
         )
         self.progress = p

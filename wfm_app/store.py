@@ -24,9 +24,10 @@ import io
 import json
 import os
 import sqlite3
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -58,7 +59,7 @@ def default_db_path() -> Path:
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def frame_to_bytes(frame: pd.DataFrame) -> bytes:
@@ -119,7 +120,7 @@ class Store:
         con.execute("PRAGMA foreign_keys = ON")
         return con
 
-    def _tx(self) -> "_Tx":
+    def _tx(self) -> _Tx:
         return _Tx(self._connect())
 
     # -- frames ---------------------------------------------------------------------------
@@ -157,6 +158,33 @@ class Store:
     def frame_names(self) -> list[str]:
         with self._tx() as con:
             return [r[0] for r in con.execute("SELECT name FROM frames ORDER BY name")]
+
+    def save_bundle(
+        self,
+        frames: Mapping[str, pd.DataFrame | None],
+        settings: Mapping[str, Any] | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Replace several frames (None deletes one) and settings in ONE transaction (e.g. a roster result)."""
+        blobs = {k: (None if v is None else frame_to_bytes(v)) for k, v in frames.items()}
+        now = _now()
+        with self._tx() as con:
+            for name, payload in blobs.items():
+                if payload is None:
+                    con.execute("DELETE FROM frames WHERE name = ?", (name,))
+                else:
+                    con.execute(
+                        "INSERT INTO frames(name, payload, meta, updated_at) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT(name) DO UPDATE SET payload=excluded.payload, meta=excluded.meta, "
+                        "updated_at=excluded.updated_at",
+                        (name, payload, json.dumps(dict(meta or {}), default=str), now),
+                    )
+            for key, value in (settings or {}).items():
+                con.execute(
+                    "INSERT INTO settings(key, value, updated_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value=excluded.value, updated_at=excluded.updated_at",
+                    (key, json.dumps(value, default=str), now),
+                )
 
     # -- settings -------------------------------------------------------------------------
     def save_setting(self, key: str, value: Any) -> None:
@@ -224,7 +252,7 @@ class Store:
         """Remove everything (used by the 'reset' button and tests)."""
         with self._tx() as con:
             for table in ("scenario_frames", "scenarios", "frames", "settings"):
-                con.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+                con.execute(f"DELETE FROM {table}")
 
 
 def _json_num(value: Any) -> Any:
@@ -245,7 +273,7 @@ class _Tx:
         self.con.execute("BEGIN")
         return self.con
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         try:
             if exc_type is None:
                 self.con.commit()

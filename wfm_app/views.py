@@ -147,3 +147,84 @@ def daily_totals(history: pd.DataFrame) -> pd.DataFrame:
     ch = history[S.CHANNEL].astype(str) if S.CHANNEL in history else pd.Series("voice", index=history.index)
     df = pd.DataFrame({"date": ts.dt.normalize(), S.CHANNEL: ch.to_numpy(), S.CONTACTS: history[S.CONTACTS].to_numpy()})
     return df.groupby(["date", S.CHANNEL], as_index=False)[S.CONTACTS].sum()
+
+
+def headline_kpis(summary: pd.DataFrame, cost_per_agent_hour: float | None = None) -> dict[str, float]:
+    """Flat KPIs of a staffing result (the ``TOTAL`` row of :func:`fte_summary`), for scenarios.
+
+    Keys: ``contacts``, ``fte``, ``agent_hours_required``, ``agent_hours_to_schedule``,
+    ``peak_agents``, ``service_level`` (percent), and ``staffing_cost`` (agent-hours to
+    schedule x ``cost_per_agent_hour``) when a cost is given.
+    """
+    tot = summary[summary[S.CHANNEL] == "TOTAL"]
+    if tot.empty:
+        return {}
+    r = tot.iloc[0]
+    out = {
+        "contacts": float(r[S.CONTACTS]),
+        "fte": float(r["fte"]),
+        "agent_hours_required": float(r["agent_hours_required"]),
+        "agent_hours_to_schedule": float(r["agent_hours_to_schedule"]),
+        "peak_agents": float(r["peak_agents_to_schedule"]),
+        "service_level": 100.0 * float(r["volume_weighted_service_level"]),
+    }
+    if cost_per_agent_hour is not None:
+        out["staffing_cost"] = float(r["agent_hours_to_schedule"]) * float(cost_per_agent_hour)
+    return out
+
+
+_PRINT_CSS = (
+    "<style>body{font-family:sans-serif;margin:2em} section{page-break-after:always;margin-bottom:2em}"
+    "table{border-collapse:collapse} td,th{border:1px solid #999;padding:4px 10px;text-align:left}"
+    "th{background:#eee}</style></head><body>"
+)
+
+
+def printable_html(wide: pd.DataFrame, title: str = "Roster") -> str:
+    """A printable HTML page of an agent x day roster: one section per agent, a page break between agents.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        ``agent_id`` then one column per day (cell text such as ``08:00-16:30``; empty = day off).
+    """
+    import html
+
+    days = [c for c in wide.columns if c != "agent_id"]
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'>",
+        f"<title>{html.escape(title)}</title>",
+        _PRINT_CSS,
+    ]
+    for _, row in wide.iterrows():
+        agent = html.escape(str(row.get("agent_id", "")))
+        parts.append(f"<section><h2>{html.escape(title)}: {agent}</h2><table><tr><th>Day</th><th>Work</th></tr>")
+        for d in days:
+            v = row[d]
+            text = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+            parts.append(f"<tr><td>{html.escape(str(d))}</td><td>{html.escape(text) or 'day off'}</td></tr>")
+        parts.append("</table></section>")
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def coverage_summary(coverage: pd.DataFrame, interval_minutes: float) -> dict[str, float]:
+    """Headline figures of a coverage frame (``required``, ``scheduled``, ``under``, ``over``, optional
+    ``service_level`` and ``contacts``): agent-hours under and over, share of busy intervals met, and the
+    volume-weighted service level in percent (the same definitions as the scheduler's KPIs)."""
+    h = interval_minutes / 60.0
+    req = coverage["required"].to_numpy(dtype=float)
+    sch = coverage["scheduled"].to_numpy(dtype=float)
+    busy = req > 0
+    out = {
+        "under_coverage_hours": float(coverage["under"].sum() * h),
+        "over_coverage_hours": float(coverage["over"].sum() * h),
+        "share_intervals_met": float((sch[busy] >= req[busy] - 1e-9).mean()) if busy.any() else 1.0,
+    }
+    if "contacts" in coverage and "service_level" in coverage:
+        c = coverage["contacts"].to_numpy(dtype=float)
+        sl = coverage["service_level"].to_numpy(dtype=float)
+        ok = c > 0
+        out["roster_service_level"] = (
+            float(100.0 * np.sum(np.nan_to_num(sl[ok]) * c[ok]) / np.sum(c[ok])) if ok.any() else float("nan"))
+    return out
