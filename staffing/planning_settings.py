@@ -2,7 +2,7 @@
 
 Every dataclass checks itself in ``__post_init__`` and names the offending key; the
 loader adds the TOML table path (``groups[full_time].hiring``) in front of the message.
-The keys, defaults and units are listed in ``notes/planning_readme.md`` and below.
+The keys, defaults and units are listed in the README (section *Capacity planning*) and below.
 
 Units: rates are shares (0.03 = 3 %), ``*_weeks`` are weeks, ``*_months`` are months of
 30.4375 days, costs are in the plan's currency, ``annual_cost_per_fte`` is the *loaded*

@@ -268,7 +268,7 @@ def test_seasonality_of_the_sample_history() -> None:
 
     hist = pd.read_csv(ROOT / "data" / "sample_history.csv")
     idx = monthly_seasonality(hist, channel="voice", source="sample_history.csv")
-    # Values documented in notes/planning_readme.md (rounded to 2 decimals).
+    # Values documented in the README (Capacity planning) (rounded to 2 decimals).
     np.testing.assert_allclose(idx.round(2), [1.04, 1.02, 1.06, 1.01, 0.95, 0.95, 0.96, 0.95, 0.99, 1.00, 1.02, 1.05])
 
 
