@@ -29,6 +29,6 @@ pages = {
 page = st.navigation(pages)
 try:
     page.run()
-except Exception as exc:  # noqa: BLE001 - never show a traceback to the user
+except Exception as exc:
     traceback.print_exc()
     st.error(f"This page failed unexpectedly ({type(exc).__name__}: {exc}). Your saved data is intact.")

@@ -75,7 +75,7 @@ def user_errors(action: str) -> Iterator[None]:
     """
     try:
         yield
-    except Exception as exc:  # noqa: BLE001 - the user never sees a traceback
+    except Exception as exc:
         show_error(action, exc)
 
 
@@ -134,7 +134,7 @@ def safe_bytes(make: Any) -> Any:
     def run() -> bytes:
         try:
             return make()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             traceback.print_exc()
             return f"The file could not be built: {type(exc).__name__}: {exc}\n".encode()
 

@@ -62,7 +62,7 @@ if up is not None and st.session_state.get("uploaded_history_id") != upload_id:
     st.session_state["uploaded_history_id"] = upload_id
     try:
         raw = wio.read_table(up.name, up.getvalue())
-    except Exception as exc:  # noqa: BLE001 - shown as a message
+    except Exception as exc:
         _ui.show_error(f"Upload {up.name} rejected", exc)
         st.warning("The previous data is still in use.")
     else:
@@ -74,7 +74,7 @@ if up is not None and st.session_state.get("uploaded_history_id") != upload_id:
             hist = adapters.validate_history(raw, source=up.name)
             _ui.put_frame("history", hist, {"source": f"upload {up.name}", "rows": len(hist)})
             _ui.put_frame("forecast", None)
-        except Exception as exc:  # noqa: BLE001 - shown as a message
+        except Exception as exc:
             _ui.show_error(f"Upload {up.name} rejected", exc)
             st.warning("The previous data is still in use.")
             rows = _offending_rows(raw, str(exc))

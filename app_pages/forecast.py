@@ -34,7 +34,7 @@ def _upload_forecast() -> None:
 
             raw = wio.read_table(up.name, up.getvalue())
             fc = validate_forecast(raw, source=up.name)
-        except Exception as exc:  # noqa: BLE001 - message, previous forecast kept
+        except Exception as exc:
             _ui.show_error(f"Forecast file {up.name} rejected", exc)
             st.warning("The previous forecast is still in use.")
         else:

@@ -27,7 +27,7 @@ try:
     from staffing.scheduling import rules as sched_rules
     from staffing.scheduling.agents import agents_from_frame
     from staffing.scheduling.solve import build_roster
-except Exception as exc:  # noqa: BLE001 - a partial build shows a notice
+except Exception as exc:
     sched, reason = None, reason or f"roster scheduling is not available in this build ({exc})."
 if sched is None:
     _ui.not_available(reason, "Roster scheduling")
@@ -193,7 +193,7 @@ elif mode == "Upload a file":
         try:
             raw = wio.read_table(up.name, up.getvalue())
             agents_from_frame(raw, settings, source=up.name)
-        except Exception as exc:  # noqa: BLE001 - shown as a message; the previous list stays
+        except Exception as exc:
             _ui.show_error(f"Agents file {up.name} rejected", exc)
         else:
             _ui.put_frame("agents", raw, {"source": f"upload {up.name}"})

@@ -215,7 +215,7 @@ def interleaved_best(
             t0 = time.perf_counter()
             try:
                 last[name] = fn()
-            except Exception as exc:  # noqa: BLE001 - reported, not fatal
+            except Exception as exc:
                 failed[name] = exc
                 continue
             best[name] = min(best[name], time.perf_counter() - t0)
@@ -797,7 +797,7 @@ def main(argv: list[str] | None = None) -> int:
         ):
             try:
                 row[peer] = str(call())
-            except Exception as exc:  # noqa: BLE001 - the crash is the finding
+            except Exception as exc:
                 row[peer] = f"crash: {type(exc).__name__}"
     if py is not None:
         data, status = run_peer(py, "edge_cases", {**common, "cases": edge_cases}, timeout=300)

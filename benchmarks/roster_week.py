@@ -59,7 +59,7 @@ RULES = {
 
 def agents_frame(n: int, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    n_ft = int(round(0.7 * n))
+    n_ft = round(0.7 * n)
     rows = []
     for i in range(n):
         contract = "full_time" if i < n_ft else "part_time"

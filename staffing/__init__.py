@@ -11,8 +11,8 @@ Note: ``staffing.requirements`` is the function; import helpers from the module 
 """
 
 from staffing.errors import InfeasibleError, InputError
+from staffing.requirements import requirements
 from staffing.settings import ServiceTargets
-from staffing.requirements import requirements  # noqa: E402  (the function shadows the module name)
 
 __all__ = ["InfeasibleError", "InputError", "ServiceTargets", "requirements"]
 __version__ = "0.1.0"

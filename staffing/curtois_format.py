@@ -224,8 +224,8 @@ def parse_curtois(text: str, *, name: str = "instance") -> CurtoisInstance:
         for nxt in s.forbidden_next:
             if nxt not in shift_ids:
                 raise InputError(f"{name}: SECTION_SHIFTS, line {number}: unknown shift {nxt!r} in the forbidden successions.")
-    for (number, _), s in zip(lines["SECTION_STAFF"], staff, strict=True):
-        unknown = set(s.max_shifts) - shift_ids
+    for (number, _), member in zip(lines["SECTION_STAFF"], staff, strict=True):
+        unknown = set(member.max_shifts) - shift_ids
         if unknown:
             raise InputError(f"{name}: SECTION_STAFF, line {number}: unknown shift(s) {sorted(unknown)} in MaxShifts.")
     for number, line in lines["SECTION_DAYS_OFF"]:

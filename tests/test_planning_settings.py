@@ -71,7 +71,7 @@ def test_example_plan_loads_and_is_documented() -> None:
     assert s.groups[0].attrition[0] == AttritionBand(0.06, 3.0)
     assert s.groups[0].hiring.ramp_curve == (0.5, 0.75, 0.9)
     assert len(s.scenarios) == 6
-    readme = (ROOT / "notes" / "planning_readme.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     for key in ("class_max", "recruiting_weeks", "shrinkage_unplanned", "seasonality_by_month",
                 "shortfall_penalty_per_fte_month", "attrition_multiplier", "ramp_stage_weeks", "max_headcount",
                 "pay_rise_annual", "volume_from_forecast", "seasonality_history_csv", "shrinkage_unplanned_points"):

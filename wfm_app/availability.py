@@ -40,7 +40,7 @@ def load(feature: Feature) -> tuple[ModuleType | None, str]:
         mod = importlib.import_module(feature.module)
     except ImportError as exc:
         return None, f"{feature.label} is not available in this build ({exc})."
-    except Exception as exc:  # noqa: BLE001 - a half-written module must not break the page
+    except Exception as exc:
         return None, f"{feature.label} failed to load in this build ({type(exc).__name__}: {exc})."
     missing = [a for a in feature.attributes if not hasattr(mod, a)]
     if missing:

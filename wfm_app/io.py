@@ -88,7 +88,7 @@ def read_table(
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError, KeyError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UploadError(f"{filename}: could not be read as {'CSV' if ext in ('csv', 'txt') else 'Excel'}: {first}") from None
-    except Exception as exc:  # noqa: BLE001 - openpyxl/zipfile raise assorted types on corrupt files
+    except Exception as exc:
         raise UploadError(f"{filename}: could not be read ({type(exc).__name__}: {exc}).") from None
     if len(df) > max_rows:
         raise UploadError(f"{filename}: {len(df):,} rows; the largest accepted upload has {max_rows:,} rows.")

@@ -56,7 +56,7 @@ class BackgroundJob:
     def _run(self) -> None:
         try:
             self.result = self.func(progress=self.report, stop_event=self.stop_event)
-        except BaseException as exc:  # noqa: BLE001 - handed to the page, shown as a message
+        except BaseException as exc:
             self.error = exc
         finally:
             self.finished_at = time.monotonic()

@@ -7,6 +7,7 @@ normal solve, an assumption literal when infeasibility is being explained.  Soft
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -112,7 +113,7 @@ def add_coverage(m: RosterModel, service_slopes: list[list[tuple[int, float, flo
             p = cp.new_int_var(0, 10**12, f"service_lost({h.label(t)})")
             m.service_lost[t] = (p, service_slopes[t])
             for u_i, f_i, slope in service_slopes[t]:
-                cp.add(p >= int(round(f_i * OBJECTIVE_SCALE)) + int(round(slope * OBJECTIVE_SCALE)) * (u - u_i))
+                cp.add(p >= round(f_i * OBJECTIVE_SCALE) + round(slope * OBJECTIVE_SCALE) * (u - u_i))
             pens.append(Penalty("under_coverage", p, 1.0 / OBJECTIVE_SCALE))
         elif ob.under_coverage_per_agent_hour > 0:
             pens.append(Penalty("under_coverage", u, ob.under_coverage_per_agent_hour * hours))
@@ -122,7 +123,7 @@ def add_coverage(m: RosterModel, service_slopes: list[list[tuple[int, float, flo
 # ------------------------------------------------------------------ working-time rules
 def add_min_rest(m: RosterModel) -> list[Penalty]:
     """Rest between the end of a shift and the start of the next >= ``min_rest_hours``."""
-    rest = int(round(m.settings.labor.min_rest_hours * 60))
+    rest = round(m.settings.labor.min_rest_hours * 60)
     if rest <= 0:
         return []
     grp = m.group(f"minimum rest of {m.settings.labor.min_rest_hours:g} h between shifts")
@@ -185,10 +186,10 @@ def add_weekly_hours_and_days(m: RosterModel) -> list[Penalty]:
             works: list[Any] = [m.works[a][d] for d in week if m.works[a][d] is not None]
             wsum = sum(works) if works else 0
             if c.max_paid_hours_per_week < 168:
-                m.cp.add(paid <= int(round(c.max_paid_hours_per_week * 60))).only_enforce_if(
+                m.cp.add(paid <= round(c.max_paid_hours_per_week * 60)).only_enforce_if(
                     m.group(f"contract {c.name}: at most {c.max_paid_hours_per_week:g} paid hours per week"))
             if full and c.min_paid_hours_per_week > 0:
-                m.cp.add(paid >= int(round(c.min_paid_hours_per_week * 60)) * act).only_enforce_if(
+                m.cp.add(paid >= round(c.min_paid_hours_per_week * 60) * act).only_enforce_if(
                     m.group(f"contract {c.name}: at least {c.min_paid_hours_per_week:g} paid hours per week"))
             if c.max_days_per_week < len(week):
                 m.cp.add(wsum <= c.max_days_per_week).only_enforce_if(
@@ -199,11 +200,11 @@ def add_weekly_hours_and_days(m: RosterModel) -> list[Penalty]:
         alld = list(range(m.horizon.n_days))
         if c.max_paid_hours_total is not None:
             paid, _ = _paid_expr(m, a, alld)
-            m.cp.add(paid <= int(round(c.max_paid_hours_total * 60))).only_enforce_if(
+            m.cp.add(paid <= round(c.max_paid_hours_total * 60)).only_enforce_if(
                 m.group(f"contract {c.name}: at most {c.max_paid_hours_total:g} paid hours in the horizon"))
         if c.min_paid_hours_total is not None and c.min_paid_hours_total > 0:
             paid, _ = _paid_expr(m, a, alld)
-            m.cp.add(paid >= int(round(c.min_paid_hours_total * 60)) * act).only_enforce_if(
+            m.cp.add(paid >= round(c.min_paid_hours_total * 60) * act).only_enforce_if(
                 m.group(f"contract {c.name}: at least {c.min_paid_hours_total:g} paid hours in the horizon"))
     return []
 
@@ -316,7 +317,7 @@ def add_start_spread(m: RosterModel) -> list[Penalty]:
     spread_h = m.settings.labor.max_start_spread_hours
     if spread_h is None:
         return []
-    spread = int(round(spread_h * 60))
+    spread = round(spread_h * 60)
     grp = m.group(f"start times within {spread_h:g} h across the week")
     for a, ag in enumerate(m.agents):
         starts = {m.options[o].start_minutes for vd in m.shift[a] for o in vd}
@@ -377,7 +378,7 @@ def add_paid_cost(m: RosterModel) -> list[Penalty]:
                 vs.append(v)
                 cs.append(m.options[o].paid_minutes)
         if vs:  # integer coefficients per shift variable, already scaled (no per-minute rounding)
-            ints = [int(round(c / 60.0 * k * ag.hourly_cost * OBJECTIVE_SCALE)) for c in cs]
+            ints = [round(c / 60.0 * k * ag.hourly_cost * OBJECTIVE_SCALE) for c in cs]
             pens.append(Penalty("paid_cost", _lin(vs, ints), 1.0 / OBJECTIVE_SCALE))
     return pens
 
@@ -501,7 +502,7 @@ def objective_terms(pens: list[Penalty]) -> tuple[list[Any], list[int]]:
     """Integer objective: each penalty's ``weight x OBJECTIVE_SCALE``, rounded."""
     exprs, coefs = [], []
     for p in pens:
-        c = int(round(p.weight * OBJECTIVE_SCALE))
+        c = round(p.weight * OBJECTIVE_SCALE)
         if c:
             exprs.append(p.expr)
             coefs.append(c)
@@ -535,9 +536,9 @@ def service_slopes(
         slopes = np.maximum.accumulate(np.maximum(np.diff(f), 0.0))  # convex (non-decreasing slopes)
         slopes = np.maximum(slopes, 1e-3 * (slopes.max() if slopes.size else 1.0))
         fx = np.concatenate([[0.0], np.cumsum(slopes)]) * norm
-        pts = sorted({0, int(req)} | {int(round(req * q)) for q in np.linspace(0, 1, n_points)})
+        pts = sorted({0, int(req)} | {round(req * q) for q in np.linspace(0, 1, n_points)})
         chords = []
-        for u0, u1 in zip(pts, pts[1:]):
+        for u0, u1 in itertools.pairwise(pts):
             if u1 > u0:
                 chords.append((u0, float(fx[u0]), float((fx[u1] - fx[u0]) / (u1 - u0))))
         out.append(chords)

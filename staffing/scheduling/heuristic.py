@@ -124,7 +124,7 @@ def warm_start(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event:
                     if h.weekday(d) in src.preferred_days_off:
                         gain -= ob.preferred_day_off_missed
                 vs.append(var)
-                cs.append(int(round(gain * C.OBJECTIVE_SCALE)))
+                cs.append(round(gain * C.OBJECTIVE_SCALE))
         if not vs:
             return {}
         sm.cp.maximize(cp_model.LinearExpr.weighted_sum(vs, cs))
@@ -276,7 +276,7 @@ def _add_hint(m: RosterModel, plan: dict[int, dict[int, int]]) -> None:
         cp.add_hint(m.over[t], int(max(cov[t] - req[t], 0)))
         if t in m.service_lost:
             p, chords = m.service_lost[t]
-            cp.add_hint(p, max([0] + [int(round(f * C.OBJECTIVE_SCALE)) + int(round(sl * C.OBJECTIVE_SCALE)) * (u - u0)
+            cp.add_hint(p, max([0] + [round(f * C.OBJECTIVE_SCALE) + round(sl * C.OBJECTIVE_SCALE) * (u - u0)
                                       for u0, f, sl in chords]))
     for target, short, extra in m.cover_vars:
         n_on = sum(1 for a in range(len(m.agents))

@@ -326,7 +326,7 @@ def _solve_relaxation(
         lp_obj = float(ms.objective_value()) if ms.has_solution() else None
         try:
             duals = np.asarray(ms.dual_values(), dtype=float)
-        except Exception:  # noqa: BLE001 - no duals (e.g. interrupted): fall back to the trivial multipliers
+        except Exception:
             duals = np.zeros(lp.A.shape[0])
         if duals.shape[0] != lp.A.shape[0]:
             duals = np.zeros(lp.A.shape[0])

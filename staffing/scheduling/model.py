@@ -22,6 +22,7 @@ optimal shift scheduling. *Management Science* 36(11), 1339-1351.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -195,7 +196,7 @@ def shift_options(settings: ScheduleSettings, interval_minutes: int) -> tuple[Sh
             raise InputError(f"{where}: keys 'earliest_start'/'start_step_minutes' must lie on the requirement's "
                              f"{iv}-minute grid, found {tpl.earliest_start} step {tpl.start_step_minutes}.")
         for ph in tpl.paid_hours:
-            paid = int(round(ph * 60))
+            paid = round(ph * 60)
             if paid % iv:
                 raise InputError(f"{where}: key 'paid_hours': {ph:g} h is not a multiple of the {iv}-minute interval.")
             rules = [b for b in settings.breaks if b.applies_to(paid)]
@@ -215,7 +216,7 @@ def shift_options(settings: ScheduleSettings, interval_minutes: int) -> tuple[Sh
                                      f"{ph:g} h shift (span {span} min); check its offsets and anchor.")
                 windows.append(BreakSlot(b, offs))
             windows.sort(key=lambda s: s.offsets[0])
-            for w1, w2 in zip(windows, windows[1:]):
+            for w1, w2 in itertools.pairwise(windows):
                 if w1.offsets[-1] + w1.rule.duration_minutes > w2.offsets[0]:
                     raise InputError(
                         f"breaks '{w1.rule.name}' and '{w2.rule.name}': their windows overlap in a {ph:g} h shift "

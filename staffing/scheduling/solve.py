@@ -165,7 +165,7 @@ def model_agents(settings: ScheduleSettings, agents: tuple[Agent, ...] | None, h
     peak = int(horizon.required.max()) if horizon.n_intervals else 0
     out = []
     for c in settings.contracts:
-        n = c.headcount_max if c.headcount_max is not None else int(math.ceil(1.6 * peak)) + 2
+        n = c.headcount_max if c.headcount_max is not None else math.ceil(1.6 * peak) + 2
         for i in range(n):
             out.append(ModelAgent(f"{c.name}-{i + 1:03d}", c, c.hourly_cost, None))
     return out

@@ -7,6 +7,7 @@ it on every solution.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,7 +176,7 @@ def check_roster(
                 if not used[i]:
                     v.append(Violation("breaks", aid, s.date, f"{aid} shift on {s.date}: unexpected {b.activity} at "
                                        f"{b.start:%H:%M}"))
-            for b1, b2 in zip(taken, taken[1:]):
+            for b1, b2 in itertools.pairwise(taken):
                 if b2.start < b1.end:
                     v.append(Violation("breaks", aid, s.date, f"{aid}: breaks at {b1.start:%H:%M} and "
                                        f"{b2.start:%H:%M} overlap"))
@@ -187,7 +188,7 @@ def check_roster(
         # --- rest
         rest = lab.min_rest_hours * 60
         srt = sorted(worked.values(), key=lambda x: x["start"])
-        for x, y in zip(srt, srt[1:]):
+        for x, y in itertools.pairwise(srt):
             gap = _minutes(y["start"] - x["end"])
             if gap < rest - 1e-6:
                 v.append(Violation("min_rest", aid, y["date"], f"{aid}: only {gap / 60:g} h rest before the shift of "
