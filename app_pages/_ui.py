@@ -151,7 +151,7 @@ def downloads(frames: pd.DataFrame | Mapping[str, pd.DataFrame], name: str, key:
     # callables: the file is built only when the button is clicked (large tables stay cheap)
     c1.download_button(
         "Download CSV", safe_bytes(lambda: wio.to_csv_bytes(first)), file_name=f"{name}.csv", mime="text/csv",
-        key=f"dl-csv-{key}", icon=":material/download:",
+        key=f"dl-csv-{key}", icon=":material/download:", on_click="ignore",
     )
     too_big = [n for n, f in frames.items() if len(f) > wio.EXCEL_MAX_ROWS]
     if too_big:
@@ -160,7 +160,7 @@ def downloads(frames: pd.DataFrame | Mapping[str, pd.DataFrame], name: str, key:
     c2.download_button(
         "Download Excel", safe_bytes(lambda: wio.to_excel_bytes(frames)), file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"dl-xlsx-{key}", icon=":material/table:",
+        key=f"dl-xlsx-{key}", icon=":material/table:", on_click="ignore",
     )
 
 

@@ -159,6 +159,7 @@ def test_click_through_every_page_and_build_a_roster(page):
     with page.expect_download() as dl:
         page.get_by_role("button", name=re.compile("Download Excel")).first.click()
     assert Path(dl.value.path()).read_bytes()[:2] == b"PK"  # a zip container (.xlsx)
+    _wait_idle(page)
     with page.expect_download() as dl:
         page.get_by_role("button", name=re.compile("Download CSV")).first.click()
     assert Path(dl.value.path()).read_text().startswith("channel,contacts,agent_hours_required")
