@@ -36,6 +36,6 @@ def test_window_keeps_only_the_requested_days(tmp_path: Path) -> None:
 def test_window_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     forecast, staffing = _files(tmp_path)
     assert main(["simulate", str(forecast), "--staffing", str(staffing), "--start", "2027-01-01"]) == 2
-    assert "no forecast interval from 2027-01-01" in capsys.readouterr().err
+    assert "no interval from 2027-01-01" in capsys.readouterr().err
     assert main(["simulate", str(forecast), "--staffing", str(staffing), "--days", "0"]) == 2
     assert "--days" in capsys.readouterr().err

@@ -11,8 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from staffing.commands._io import read_csv_input
-from staffing.errors import InputError
+from staffing.commands._io import read_csv_input, select_days
 from staffing.settings import ServiceTargets
 
 
@@ -70,23 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if over:
         settings = dataclasses.replace(settings, solver=dataclasses.replace(settings.solver, **over))
     req = read_csv_input(args.requirements, "requirements")
-    if args.start is not None or args.days is not None:
-        if "interval_start" not in req.columns:
-            raise InputError(f"{args.requirements}: missing column 'interval_start'.")
-        ts = pd.to_datetime(req["interval_start"], errors="coerce", format="ISO8601")
-        try:
-            first = pd.Timestamp(args.start) if args.start else ts.min().normalize()
-        except ValueError:
-            raise InputError(f"--start: expected a date YYYY-MM-DD, found {args.start!r}.") from None
-        if args.days is not None and args.days < 1:
-            raise InputError(f"--days: expected a number of days >= 1, found {args.days}.")
-        keep = ts >= first
-        if args.days is not None:
-            keep &= ts < first + pd.Timedelta(days=args.days)
-        req = req[keep.to_numpy()]
-        if len(req) == 0:
-            raise InputError(f"{args.requirements}: no intervals between --start {first:%Y-%m-%d} and --days "
-                             f"{args.days}; the file covers {ts.min()} to {ts.max()}.")
+    req = select_days(req, args.start, args.days, str(args.requirements))
     agents = read_agents(args.agents, settings) if args.agents else None
     targets = None
     if args.service_level is not None:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from staffing.commands._io import read_csv_input
-from staffing.errors import InputError
+from staffing.commands._io import read_csv_input, select_days
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -68,29 +67,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _window(forecast: pd.DataFrame, start: str | None, days: int | None, source: str) -> pd.DataFrame:
-    """The forecast rows from ``start`` for ``days`` days (both optional)."""
-    if start is None and days is None:
-        return forecast
-    if "interval_start" not in forecast.columns:
-        raise InputError(f"{source}: missing column 'interval_start'.")
-    ts = pd.to_datetime(forecast["interval_start"], errors="coerce", format="ISO8601")
-    if getattr(ts.dt, "tz", None) is not None:
-        ts = ts.dt.tz_localize(None)
-    first = ts.min().normalize() if start is None else pd.Timestamp(start)
-    if start is not None and (pd.isna(first) or first != first.normalize()):
-        raise InputError(f"--start: expected a date YYYY-MM-DD, found {start!r}.")
-    if days is not None and days < 1:
-        raise InputError(f"--days: expected a whole number of days >= 1, found {days}.")
-    keep = ts >= first
-    if days is not None:
-        keep &= ts < first + pd.Timedelta(days=days)
-    if not keep.any():
-        raise InputError(f"{source}: no forecast interval from {first:%Y-%m-%d}"
-                         + (f" within {days} day(s)" if days is not None else "") + ".")
-    return forecast[keep.to_numpy()].reset_index(drop=True)
-
-
 def run(args: argparse.Namespace) -> int:
     # imported here so that `wfm --help` and the other commands do not load numba
     from staffing.simulation import (
@@ -100,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         simulate_channels,
     )
 
-    forecast = _window(read_csv_input(args.forecast, "forecast"), args.start, args.days, str(args.forecast))
+    forecast = select_days(read_csv_input(args.forecast, "forecast"), args.start, args.days, str(args.forecast))
     settings = SimulationSettings(
         replications=args.replications,
         answer_seconds=args.answer_seconds,
