@@ -15,7 +15,6 @@ import dataclasses
 import datetime as dt
 import itertools
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any, Literal
 
 from staffing.errors import InputError
 from staffing.settings import ServiceTargets
+from staffing.toml_io import read_toml
 
 DAYS_PER_MONTH = 365.25 / 12.0  #: average month length used for monthly rates, days
 PeriodKind = Literal["month", "week"]
@@ -748,11 +748,5 @@ def settings_from_mapping(doc: Mapping[str, Any], *, source: str = "plan", base_
 def load_plan(path: str | Path) -> PlanSettings:
     """Read ``PLAN.toml`` into :class:`PlanSettings` (CSV paths relative to the file)."""
     p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except FileNotFoundError:
-        raise InputError(f"{p}: file not found.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{p}: not valid TOML: {exc}.") from None
+    doc = read_toml(p)
     return settings_from_mapping(doc, source=str(p), base_dir=p.parent)

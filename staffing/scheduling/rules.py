@@ -30,7 +30,6 @@ TOML layout (every key optional unless marked; see ``data/rules.toml``)::
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
@@ -38,6 +37,7 @@ from typing import Any
 
 from staffing.errors import InputError
 from staffing.scheduling.schema import WEEKDAYS
+from staffing.toml_io import read_toml
 
 _ANCHORS = ("start", "middle", "end")
 _BREAK_ACTIVITIES = ("break", "lunch")
@@ -520,11 +520,5 @@ def settings_from_mapping(data: Mapping[str, Any], *, source: str = "rules") -> 
 def load_settings(path: str | Path) -> ScheduleSettings:
     """Read a rules TOML file (see the module docstring and ``data/rules.toml``)."""
     p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise InputError(f"{p}: file not found.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{p}: not valid TOML: {exc}.") from None
+    data = read_toml(p)
     return settings_from_mapping(data, source=str(p))
