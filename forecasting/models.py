@@ -284,6 +284,21 @@ def _daily_log_ratio_sd(totals: np.ndarray, reference: np.ndarray, last: int = 5
     return float(np.std(r, ddof=1)) if r.size > 2 else 0.1
 
 
+def _reopening_weekday(open_dow: np.ndarray) -> int | None:
+    """The open weekday (Mon=0) that follows the longest run of closed weekdays; None if open 7 days."""
+    if open_dow.all() or not open_dow.any():
+        return None
+    best, best_len = None, -1
+    for w in range(7):
+        if open_dow[w] and not open_dow[(w - 1) % 7]:
+            run = 0
+            while not open_dow[(w - 1 - run) % 7]:
+                run += 1
+            if run > best_len:
+                best, best_len = w, run
+    return best
+
+
 def _lagged_value(x: np.ndarray, lag: int) -> np.ndarray:
     out = np.full_like(x, np.nan)
     out[lag:] = x[:-lag]
@@ -442,6 +457,11 @@ class CallCentreModel:
                 events: dict[str, np.ndarray]) -> np.ndarray:
         t = (days.astype("datetime64[D]") - self.last_day_).astype(float) / 365.25
         dow = weekday_of(days)
+        if self.reopen_dow_ is not None:
+            # the first open day after a holiday closure takes the effect of the day that reopens
+            # the week (it inherits the backlog a weekend gives a Monday); the after-holiday
+            # coefficient below then only learns the difference, shrunk to zero by the ridge
+            dow = np.where(after, self.reopen_dow_, dow)
         cols = [np.ones(len(days))]
         if self.trend:
             cols.append(t)
@@ -490,6 +510,7 @@ class CallCentreModel:
         self.interval_minutes_ = grid.interval_minutes
         open_dows = sorted({int(w) for w in dow[ok]})
         self.dow_levels_ = open_dows
+        self.reopen_dow_ = _reopening_weekday(np.asarray(st.pattern.any(axis=1)))
         self.holiday_names_ = sorted({str(h) for h in st.holiday[ok] if h})
         ev = calendar.event_flags(days, grid.channel)
         self.event_names_ = sorted(name for name, on in ev.items() if (on & ok).any())
@@ -524,13 +545,7 @@ class CallCentreModel:
         self.daily_log_sd_ = float(np.sqrt(np.mean(rr**2))) if rr.size > 2 else 0.1
         self.residual_log_sd_ = self.daily_log_sd_
         # calendar-adjusted log level, for EtsProfileModel
-        Xall = self._design(days, st.holiday, after, ev)
-        cal_part = Xall.copy()
-        keep = [0] + ([1] if self.trend else [])
-        cal_part[:, keep] = 0.0
-        n_dow = len(open_dows) - 1
-        cal_part[:, len(keep):len(keep) + n_dow] = 0.0
-        self.calendar_effect_ = cal_part @ beta
+        self.calendar_effect_ = self._design(days, st.holiday, after, ev) @ beta - self._structural(days)
         self.ok_ = ok
         self._fit_profile(grid, st)
         self._fit_dispersion(grid, st)
@@ -582,16 +597,28 @@ class CallCentreModel:
         ratio = float(np.sum((obs[ok] - mu[ok]) ** 2 / mu[ok]) / max(ok.sum() - len(idx), 1))
         self.dispersion_ = max(1.0, ratio)
 
+    def _structural(self, days: np.ndarray) -> np.ndarray:
+        """Intercept + trend + day-of-week part of the regression (log scale)."""
+        n = len(days)
+        X = self._design(days, np.full(n, "", dtype=object), np.zeros(n, bool), {})
+        keep = 1 + int(self.trend) + len(self.dow_levels_) - 1
+        return X[:, :keep] @ self.beta_[:keep]
+
     # ------------------------------------------------------------------ predict
     def daily_log_mean(self, days: np.ndarray) -> np.ndarray:
         """Predicted log daily total (before the lognormal mean correction)."""
         cal = self.calendar_
         holiday = cal.holiday_names(days)
         events = cal.event_flags(days, self.channel_, learnt_only=True)
-        allday = np.concatenate([self.last_day_ - np.arange(14, 0, -1).astype("timedelta64[D]") + 1, days])
-        allhol = np.concatenate([self.structure_.holiday[-14:], holiday])
+        # "after a holiday" needs every calendar day in between, also those not asked for
+        d = days.astype("datetime64[D]")
+        first = min(self.last_day_ - 13, d.min()) if d.size else self.last_day_
+        last = max(self.last_day_, d.max()) if d.size else self.last_day_
+        allday = np.arange(first, last + 1, dtype="datetime64[D]")
+        allhol = cal.holiday_names(allday)
         pattern_open = np.asarray(self.structure_.pattern.any(axis=1))[weekday_of(allday)]
-        after = self._after_holiday(allday, allhol, pattern_open & (allhol == ""))[14:]
+        after_all = self._after_holiday(allday, allhol, pattern_open & (allhol == ""))
+        after = after_all[(d - first).astype(int)] if d.size else np.zeros(0, bool)
         X = self._design(days, holiday, after, {k: v for k, v in events.items() if k in self.event_names_})
         # unseen holidays keep only the generic holiday effect; events with a given multiplier use it,
         # other events use the effect learnt for their name (none if never seen)
@@ -659,13 +686,6 @@ class EtsProfileModel(CallCentreModel):
         fc = np.asarray(self.ets_.forecast(n))
         level = fc[np.clip(step - 1, 0, n - 1)]
         return level + (base - self._structural(days))
-
-    def _structural(self, days: np.ndarray) -> np.ndarray:
-        """Intercept + trend + day-of-week part of the regression (log scale)."""
-        n = len(days)
-        X = self._design(days, np.full(n, "", dtype=object), np.zeros(n, bool), {})
-        keep = 1 + int(self.trend) + len(self.dow_levels_) - 1
-        return X[:, :keep] @ self.beta_[:keep]
 
 
 @dataclass

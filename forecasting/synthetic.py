@@ -2,9 +2,12 @@
 
 The expected contacts of interval ``s`` on day ``d`` are
 
-``lambda[d, s] = base_daily * exp(trend_log_per_year * t_d) * weekday_factor[w_d]
+``lambda[d, s] = base_daily * exp(trend_log_per_year * t_d) * weekday_factor[w'_d]
 * holiday_multiplier^[d is a holiday] * after_holiday_multiplier^[d follows one]
 * event_multiplier^[d in event] * profile[w_d, s]``
+
+where ``w'_d`` is Monday on the first weekday after a holiday (that day carries the
+closure's backlog like a Monday, as in real call-centre data) and ``w_d`` otherwise,
 
 and the counts are Poisson(lambda) (or lambda itself with ``noise=False``).
 """
@@ -119,7 +122,7 @@ def synthetic_history(
     profile = np.vstack([two_peak_profile(interval_minutes, 8, 20)] * 5
                         + [two_peak_profile(interval_minutes, 9, 17, peaks=(11.5, 14.0))] * 2)
     t = (day_index - day_index[-1]).astype(float) / 365.25
-    level = base_daily * np.exp(trend_log_per_year * t) * wf[dow]
+    level = base_daily * np.exp(trend_log_per_year * t) * np.where(after, wf[0], wf[dow])
     level *= np.where(is_hol, holiday_multiplier, 1.0) * np.where(after, after_holiday_multiplier, 1.0)
     if event is not None:
         on = (day_index >= np.datetime64(event[1], "D")) & (day_index <= np.datetime64(event[2], "D"))
