@@ -25,8 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from staffing.curtois_format import evaluate_roster, read_curtois
-from staffing.scheduling.curtois import solve_curtois
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from staffing.curtois_format import evaluate_roster, read_curtois  # noqa: E402
+from staffing.scheduling.curtois import solve_curtois  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FOLDER = ROOT.parent / "shared" / "benchmarks" / "curtois_nrp"

@@ -37,7 +37,7 @@ def _option_vectors(m: RosterModel) -> list[np.ndarray]:
     return out
 
 
-def _single_agent_model(m: RosterModel, ag: ModelAgent) -> RosterModel:
+def single_agent_model(m: RosterModel, ag: ModelAgent) -> RosterModel:
     hired, ag.hired = ag.hired, None
     sm = build_variables(m.settings, m.horizon, [ag])
     for fam in (C.add_min_rest, C.add_forbidden_successions, C.add_weekly_hours_and_days, C.add_consecutive_days,
@@ -100,7 +100,7 @@ def warm_start(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event:
         key = (ag.contract.name, None if src is None else (src.available_days, src.time_off))
         sm = models.get(key)
         if sm is None:
-            sm = models[key] = _single_agent_model(m, ag)
+            sm = models[key] = single_agent_model(m, ag)
         resid = req - cov
         vs, cs = [], []
         for d, vd in enumerate(sm.shift[0]):
@@ -185,7 +185,7 @@ def warm_start(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event:
         if not changed or out_of_time:
             break
     if complete:
-        _add_hint(m, plan)
+        add_plan_hint(m, plan)
     else:  # partial: hint the weeks found so far and let CP-SAT complete them
         for a, week in plan.items():
             for d, vd in enumerate(m.shift[a]):
@@ -225,7 +225,7 @@ class _Recorder:
         self._store.add_hint(var, value)
 
 
-def _add_hint(m: RosterModel, plan: dict[int, dict[int, int]]) -> None:
+def add_plan_hint(m: RosterModel, plan: dict[int, dict[int, int]]) -> None:
     """Hint every shift, works, hired, on-shift, on-break, shortfall and surplus variable (and keep
     the values in ``m.hint``)."""
     m.hint = HintedValues()

@@ -10,7 +10,7 @@ expressed with them.
 TOML layout (every key optional unless marked; see ``data/rules.toml``)::
 
     [solver]      time_limit_seconds, num_workers, random_seed, relative_gap_limit, log_search,
-                  warm_start, warm_start_share, deterministic
+                  warm_start, warm_start_share, deterministic, column_generation
     [objective]   under_coverage_per_agent_hour, over_coverage_per_agent_hour, paid_hour_cost,
                   agent_week_cost, isolated_day_off, preferred_start_missed,
                   preferred_day_off_missed, service_level_aware
@@ -376,7 +376,11 @@ class SolverSettings:
     :mod:`staffing.scheduling.heuristic`), ``warm_start_share`` (most of the time limit it may use)
     and ``deterministic``: the same roster on every run for a given seed and input, whatever the
     machine load — CP-SAT's interleaved search with ``time_limit_seconds`` read as *deterministic*
-    time and a warm start with a fixed number of passes instead of a wall-clock budget."""
+    time and a warm start with a fixed number of passes instead of a wall-clock budget.
+    ``column_generation`` (default true): when agents meet only in day-level cover targets
+    (nurse-rostering demand, no interval requirement), first compute the Dantzig-Wolfe bound and
+    a price-and-branch roster (:mod:`staffing.scheduling.column_generation`); ignored otherwise
+    and in deterministic mode."""
 
     time_limit_seconds: float = 60.0
     num_workers: int = 2
@@ -386,6 +390,7 @@ class SolverSettings:
     warm_start: bool = True
     warm_start_share: float = 0.3
     deterministic: bool = False
+    column_generation: bool = True
 
     def __post_init__(self) -> None:
         w = "[solver]"
@@ -400,6 +405,8 @@ class SolverSettings:
         _check(isinstance(self.log_search, bool), w, "log_search", "true or false", self.log_search)
         _check(isinstance(self.warm_start, bool), w, "warm_start", "true or false", self.warm_start)
         _check(isinstance(self.deterministic, bool), w, "deterministic", "true or false", self.deterministic)
+        _check(isinstance(self.column_generation, bool), w, "column_generation", "true or false",
+               self.column_generation)
         _check(_is_num(self.warm_start_share) and 0 < self.warm_start_share < 1, w, "warm_start_share",
                "a share of the time limit in (0, 1)", self.warm_start_share)
 

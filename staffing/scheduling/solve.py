@@ -20,6 +20,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from staffing.errors import InputError
+from staffing.scheduling import column_generation as CG
 from staffing.scheduling import constraints as C
 from staffing.scheduling import schema as R
 from staffing.scheduling.agents import Agent
@@ -37,6 +38,8 @@ from staffing.settings import ServiceTargets
 STATUSES = ("optimal", "feasible", "no_solution", "infeasible", "stopped")
 LIGHT_PRESOLVE_ABOVE = 30_000  # shift variables above which CP-SAT's presolve is kept light
 LNS_SHARE = 0.8  # share of the time left after the warm start given to heuristic.agent_lns (0 = off)
+CG_SHARE = 0.5  # most of the time left that column generation may use (day-level cover models)
+DIVE_SHARE = 0.3  # share of the time left after it for the LP-guided sub-search (column_generation)
 LNS_MIN_SHIFT_VARIABLES = 4_000  # smaller weeks: CP-SAT alone closes them; no agent LNS
 
 
@@ -127,9 +130,10 @@ class _Callback(cp_model.CpSolverSolutionCallback):
     """Reports each improving roster; stops the search when the caller's event is set."""
 
     def __init__(self, scale: float, progress: Callable[[Progress], None] | None,
-                 stop_event: threading.Event | None, log: list[Progress]) -> None:
+                 stop_event: threading.Event | None, log: list[Progress], stop_at: float | None = None) -> None:
         super().__init__()
         self._scale, self._progress, self._stop, self._log = scale, progress, stop_event, log
+        self._stop_at = stop_at  # objective (model units) proven optimal elsewhere: stop on reaching it
         self._count = 0
         self._t0 = time.perf_counter()
 
@@ -141,7 +145,8 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self._log.append(ev)
         if self._progress is not None:
             self._progress(ev)
-        if self._stop is not None and self._stop.is_set():
+        if (self._stop is not None and self._stop.is_set()) or (
+                self._stop_at is not None and self.objective_value <= self._stop_at + 1e-6):
             self.stop_search()
 
 
@@ -250,9 +255,11 @@ def solve_model(
     stop_event: threading.Event | None = None,
     time_limit_seconds: float | None = None,
     hint: bool = True,
+    stop_at_objective: float | None = None,
 ) -> tuple[cp_model.CpSolver, Any, list[Progress], bool]:
     """Solve with the settings' time limit, workers and seed; return solver, status code,
-    progress log and whether the caller stopped it."""
+    progress log and whether the caller stopped it.  ``stop_at_objective`` (model units): a proven
+    lower bound; the search stops as soon as a roster reaches it."""
     s = settings.solver
     solver = cp_model.CpSolver()
     p = solver.parameters
@@ -275,7 +282,7 @@ def solve_model(
         p.cp_model_probing_level = 0
         p.symmetry_level = 0
     log: list[Progress] = []
-    cb = _Callback(C.OBJECTIVE_SCALE, progress, stop_event, log)
+    cb = _Callback(C.OBJECTIVE_SCALE, progress, stop_event, log, stop_at_objective)
     if progress is not None:
         t0 = time.perf_counter()
 
@@ -446,9 +453,34 @@ def build_roster(
                             on_improve=on_improve)
             warm["lns"] = lns
             t_warm += lns["seconds"]
+    cg = None
+    if (settings.solver.column_generation and not settings.solver.deterministic and CG.applicable(m)
+            and m.hint is None and not (stop_event is not None and stop_event.is_set())):
+        # agents meet only in day-level cover: Dantzig-Wolfe bound + price-and-branch warm start
+        from staffing.scheduling.heuristic import add_plan_hint
+
+        cg = CG.column_generation(m, CG_SHARE * max(limit - (time.perf_counter() - t0), 1.0),
+                                  seed=settings.solver.random_seed, workers=min(2, settings.solver.num_workers),
+                                  stop_event=stop_event)
+        if cg.plan is not None:
+            add_plan_hint(m, cg.plan)
+            if progress is not None and cg.plan_objective is not None:
+                progress(Progress(cg.seconds, cg.plan_objective / C.OBJECTIVE_SCALE,
+                                  None if cg.bound is None else cg.bound / C.OBJECTIVE_SCALE, None, 0))
+        t_warm += cg.seconds
+        if cg.lp_shift_values and cg.plan is not None and not (
+                cg.bound is not None and cg.plan_objective is not None and cg.plan_objective <= cg.bound):
+            t_dive = time.perf_counter()
+            dive = CG.lp_guided_search(m, cg.lp_shift_values,
+                                       DIVE_SHARE * max(limit - (time.perf_counter() - t0), 1.0),
+                                       seed=settings.solver.random_seed, workers=settings.solver.num_workers)
+            if dive is not None and progress is not None:
+                progress(Progress(time.perf_counter() - t0, dive / C.OBJECTIVE_SCALE, None, None, 0))
+            t_warm += time.perf_counter() - t_dive
     solver, code, log, stopped = solve_model(
         m, settings, progress=progress, stop_event=stop_event,
-        time_limit_seconds=limit if settings.solver.deterministic else max(limit - t_build - t_warm, 1.0))
+        time_limit_seconds=limit if settings.solver.deterministic else max(limit - t_build - t_warm, 1.0),
+        stop_at_objective=None if cg is None else cg.bound)
     t_solve = time.perf_counter() - t0 - t_build - t_warm
     proto = m.cp.proto
     size = {"agents": len(magents), "shift_variables": sum(len(v) for row in m.shift for v in row),
@@ -469,6 +501,12 @@ def build_roster(
             obj = solver.objective_value / C.OBJECTIVE_SCALE
             bnd = solver.best_objective_bound / C.OBJECTIVE_SCALE
             status = "optimal" if code == cp_model.OPTIMAL else "feasible"
+        if cg is not None and cg.bound is not None:  # the Dantzig-Wolfe bound, proven
+            cg_bnd = cg.bound / C.OBJECTIVE_SCALE
+            if bnd is None or cg_bnd > bnd:
+                bnd = min(cg_bnd, obj)
+            if obj <= cg_bnd + 1e-9:
+                status = "optimal"
         roster = extract_roster(m, src)
         headcount = None
         if agents is None:
@@ -529,6 +567,11 @@ def build_roster(
                 "solutions": len(log), "solver_status": solver.status_name(code),
                 "roster_from": "warm_start" if from_warm_start else ("cp_sat" if len(roster) else "none"),
                 "cp_sat_bound": cp_bound, "lp_bound": lp_bound,
-                "lns": {k_: v for k_, v in warm.get("lns", {}).items()}},
+                "lns": {k_: v for k_, v in warm.get("lns", {}).items()},
+                "column_generation": None if cg is None else {
+                    "bound": None if cg.bound is None else cg.bound / C.OBJECTIVE_SCALE,
+                    "roster_objective": None if cg.plan_objective is None else cg.plan_objective / C.OBJECTIVE_SCALE,
+                    "iterations": cg.iterations, "columns": cg.columns, "converged": cg.converged,
+                    "seconds": cg.seconds}},
         shift_cover=cover_df,
     )
