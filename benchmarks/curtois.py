@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from staffing.curtois_format import evaluate_roster, read_curtois  # noqa: E402
-from staffing.scheduling.curtois import solve_curtois  # noqa: E402
+from staffing.curtois_format import evaluate_roster, read_curtois
+from staffing.scheduling.curtois import solve_curtois
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FOLDER = ROOT.parent / "shared" / "benchmarks" / "curtois_nrp"
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             if evaluator.exists() and not published:
                 with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as fh:
                     res.roster.to_csv(fh.name, index=False)
-                out = subprocess.run([sys.executable, str(evaluator), str(path), fh.name], capture_output=True, text=True)
+                out = subprocess.run([sys.executable, str(evaluator), str(path), fh.name], capture_output=True, text=True, check=False)
                 extra = f"  (evaluate.py: {out.stdout.strip().splitlines()[-1]})"
             vs = f"{100 * (penalty - best) / best:+.1f}" if best else "-"
             print(f"{number:>4} {convention:>10} {limit:>7.0f} {elapsed:>7.1f} {res.status:>9} {penalty:>9} "

@@ -424,7 +424,8 @@ class CallCentreModel:
     ``log Y_d = a + b t_d + dow[w_d] + h[name_d] + g H_d + c A_d + e[event_d] + sum_k F_k(d) + eps_d``
 
     with ``t`` in years (0 = last history day), ``H`` = holiday indicator, ``A`` = first
-    open day after a holiday, ``F`` = annual Fourier terms (2 harmonics, only with >= 350
+    open day after a holiday (on which ``w_d`` is the weekday that reopens the week, usually
+    Monday: that day carries the closure's backlog, so ``g`` learns only the difference), ``F`` = annual Fourier terms (2 harmonics, only with >= 350
     days of history), fitted by weighted ridge least squares with weights ``0.5**(age /
     half_life_days)`` and two Huber reweighting passes (c = 1.345 robust SD).  The mean
     forecast is ``exp(mu + s^2/2) * profile[w_d]`` (lognormal mean).  Interval mean =

@@ -71,7 +71,7 @@ def _brute_force_optimum(inst) -> int:
             sched = {d: sh for d, sh in enumerate(combo) if sh is not None}
             frame = pd.DataFrame([(s.staff_id, d, sh) for d, sh in sched.items()], columns=["employee", "day", "shift"])
             viol, _ = evaluate_roster(inst, frame)
-            if not [v for v in viol if v.startswith(f"{s.staff_id}:") or v.startswith(f"{s.staff_id} ")]:
+            if not [v for v in viol if v.startswith((f"{s.staff_id}:", f"{s.staff_id} "))]:
                 keep.append(sched)
         valid.append(keep)
     best, best_roster = None, None

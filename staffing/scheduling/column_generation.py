@@ -102,7 +102,7 @@ def objective_granularity(m: RosterModel) -> tuple[int, int]:
     obj = m.cp.proto.objective
     coefs = [abs(int(c)) for c in obj.coeffs if c]
     g = reduce(math.gcd, coefs, 0) or 1
-    return g, int(round(obj.offset))
+    return g, round(obj.offset)
 
 
 def round_up_bound(value: float, g: int, offset: int) -> float:
@@ -246,7 +246,10 @@ def column_generation(
     iterations = 0
     converged = False
     # initial columns: each agent's cheapest schedule on its own (no cover)
-    for a, (_b, found) in enumerate(run_pricing(np.zeros(R), max(0.2, 0.1 * budget_seconds / max(A, 1)))):
+    first = run_pricing(np.zeros(R), max(0.5, 0.1 * budget_seconds / max(A, 1)))
+    for a, (_b, found) in enumerate(first):
+        if not found:  # tight rules (long horizons): a longer try for this agent alone
+            found = pricers[a].price(np.zeros(R), max(1.0, min(10.0, 0.2 * left())))[1]
         if not found:  # no schedule satisfies this agent's rules in time
             return ColumnGenerationResult(None, None, None, None, 0, len(cols), False, time.perf_counter() - t0)
         for plan, cost in found:
@@ -292,7 +295,8 @@ def column_generation(
             break
         pi = smoothing * best_pi + (1 - smoothing) * pi_lp if math.isfinite(best_bound) else pi_lp
         iterations += 1
-        per_solve = max(0.2, min(5.0, left() / 4))
+        # a round prices every agent: keep it within about half of what is left
+        per_solve = max(0.1, min(5.0, left() / 4, 0.5 * left() * max(1, workers) / max(A, 1)))
         out = run_pricing(pi, per_solve)
         lag = float(pi @ q + np.minimum(0.0, (wu - pi) * q).sum() + sum(b for b, _ in out))
         if lag > best_bound:
@@ -349,7 +353,7 @@ def _integer_master(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np
         terms += [u, o]
         coefs += [int(wu[r]), int(wo[r])]
     terms += pick
-    coefs += [int(round(c[2])) for c in cols]
+    coefs += [round(c[2]) for c in cols]
     cp.minimize(cp_model.LinearExpr.weighted_sum(terms, coefs))
     if rows_lp is not None and getattr(rows_lp, "x", None) is not None:
         x = rows_lp.x[: len(cols)]
