@@ -50,6 +50,9 @@ _LOG_TINY = -700.0  # below this, exp() underflows: switch to series evaluations
 _SERIES_TERMS = 600
 
 
+#: Offered loads at or below this (Erlangs) are treated as zero by Erlang A (no underflow).
+TINY_LOAD_ERLANGS = 1e-200
+
 def _as_array(x: ArrayLike) -> np.ndarray:
     return np.asarray(x, dtype=float)
 
@@ -350,7 +353,8 @@ def erlang_a(
     asa = np.zeros(size)
     occ = np.zeros(size)
 
-    live = a > 0
+    # loads below 1e-200 Erlangs are no load: their arrival rate underflows (lam / theta = 0)
+    live = a > TINY_LOAD_ERLANGS
     none = live & (n <= 0)
     prob_wait[none] = 1.0
     prob_ab[none] = 1.0

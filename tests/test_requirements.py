@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import staffing
@@ -239,6 +239,7 @@ def test_service_level_rises_and_asa_falls_with_agents(a: float, aht: float, t: 
 
 @settings(max_examples=60, deadline=None)
 @given(a=loads, extra=st.floats(min_value=0.0, max_value=500.0), aht=ahts, patience=st.none() | st.floats(10, 1000))
+@example(a=0.0, extra=5e-324, aht=10.0, patience=10.0)  # a subnormal load: no underflow warning
 def test_required_agents_never_decrease_with_load(a: float, extra: float, aht: float, patience: float | None) -> None:
     t = ServiceTargets(service_level=0.8, answer_seconds=20, patience_seconds=patience)
     lo, hi = agents_required(np.array([a, a + extra]), aht, t)
