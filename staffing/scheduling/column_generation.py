@@ -224,13 +224,16 @@ def column_generation(
     cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]] = []  # agent, plan, cost, rows
     seen: set[tuple[int, tuple[tuple[int, int], ...]]] = set()
 
+    def rows_hit(plan: dict[int, int]) -> list[int]:
+        """Cover targets a schedule works on."""
+        return [r for d, o in plan.items() for r in rows.get((d, m.options[o].template), [])]
+
     def add_column(a: int, plan: dict[int, int], cost: float) -> bool:
         key = (a, tuple(sorted(plan.items())))
         if key in seen:
             return False
         seen.add(key)
-        hit = [r for d, o in plan.items() for r in rows.get((d, m.options[o].template), [])]
-        cols.append((a, key[1], cost, np.array(hit, dtype=np.int64)))
+        cols.append((a, key[1], cost, np.array(rows_hit(plan), dtype=np.int64)))
         return True
 
     def left() -> float:
@@ -277,6 +280,7 @@ def column_generation(
         return optimize.linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=np.column_stack([bounds_lo, bounds_hi]),
                                 method="highs")
 
+    res = None  # the last master LP solved, None once columns were added after it
     while left() > 0.15 * budget_seconds and not (stop_event is not None and stop_event.is_set()):
         res = solve_master()
         if res.status != 0:
@@ -304,17 +308,18 @@ def column_generation(
         added = 0
         for a, (_b, found) in enumerate(out):
             for plan, cost in found:
-                hit = [r for d, o in plan.items() for r in rows.get((d, m.options[o].template), [])]
-                rc_lp = cost - float(pi_lp[hit].sum()) - mu[a]
+                rc_lp = cost - float(pi_lp[rows_hit(plan)].sum()) - mu[a]
                 if rc_lp < -1e-6 or (smoothing > 0 and plan is found[-1][0]):
                     added += add_column(a, plan, cost)
-        if added == 0 and smoothing == 0:
+        if added:
+            res = None
+        elif smoothing == 0:
             converged = True
             break
         if added == 0:
             smoothing = 0.0  # mis-pricing with smoothed duals: fall back to the LP duals
     bound = round_up_bound(best_bound, g, offset) if math.isfinite(best_bound) else None
-    last_lp = solve_master()
+    last_lp = res if res is not None else solve_master()
     lp_values: dict[tuple[int, int, int], float] = {}
     if last_lp.status == 0:
         for j in np.flatnonzero(last_lp.x[: len(cols)] > 1e-9):
@@ -383,7 +388,7 @@ def lp_guided_search(m: RosterModel, lp_values: dict[tuple[int, int, int], float
     kept as the sub-model's hint.  On success every variable of ``m`` is hinted with the result
     (``m.hint`` updated) and its objective (model units) is returned; None otherwise.
     """
-    from staffing.scheduling.heuristic import HintedValues
+    from staffing.scheduling.heuristic import hint_every_variable
 
     sub = m.cp.clone()
     sp = sub.proto
@@ -404,10 +409,5 @@ def lp_guided_search(m: RosterModel, lp_values: dict[tuple[int, int, int], float
     obj = float(solver.objective_value)
     if m.hint is not None and m.hint.objective(m.cp.proto) <= obj:
         return None
-    values = list(solver.response_proto.solution)
-    m.hint = HintedValues()
-    m.cp.clear_hints()
-    for i, v in enumerate(values):
-        m.cp.add_hint(m.cp.get_int_var_from_proto_index(i), int(v))
-        m.hint.values[i] = int(v)
+    hint_every_variable(m, solver.response_proto.solution)
     return obj

@@ -225,6 +225,16 @@ class _Recorder:
         self._store.add_hint(var, value)
 
 
+def hint_every_variable(m: RosterModel, values: Any) -> None:
+    """Replace ``m``'s hints by a complete solution (one value per model variable, proto order)
+    and keep it in ``m.hint``."""
+    m.hint = HintedValues()
+    m.cp.clear_hints()
+    for i, v in enumerate(values):
+        m.cp.add_hint(m.cp.get_int_var_from_proto_index(i), int(v))
+        m.hint.values[i] = int(v)
+
+
 def add_plan_hint(m: RosterModel, plan: dict[int, dict[int, int]]) -> None:
     """Hint every shift, works, hired, on-shift, on-break, shortfall and surplus variable (and keep
     the values in ``m.hint``)."""
@@ -445,12 +455,7 @@ def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: 
         elif not breaks_only:
             kd = max(4, kd - 4)
     if have_full:
-        m.hint = HintedValues()
-        m.cp.clear_hints()
-        for i in range(n_vars):
-            var = m.cp.get_int_var_from_proto_index(i)
-            m.cp.add_hint(var, int(best[i]))
-            m.hint.values[i] = int(best[i])
+        hint_every_variable(m, best)
     return {"steps": steps, "improvements": improvements, "seconds": time.perf_counter() - t0,
             "objective_before": obj_before,
             "objective_after": m.hint.objective(proto) / C.OBJECTIVE_SCALE, "last_k": k, "last_k_window": kd}
