@@ -39,6 +39,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import reduce
@@ -51,6 +52,9 @@ from scipy import optimize, sparse
 from staffing.scheduling import constraints as C
 from staffing.scheduling.model import RosterModel
 
+EXPECTED_ROUNDS = 15  # pricing rounds a column generation needs (13-28 measured on Curtois 1-11)
+DIVE_FIX_AT = 0.999  # diving fixes at once every agent with a schedule of at least this LP weight
+DIVE_PRICING_ROUNDS = 8  # pricing rounds after each diving step
 PRICE_SCALE = 1000  # dual prices are rounded to 1/PRICE_SCALE objective units in the pricing objective
 
 
@@ -72,10 +76,18 @@ class ColumnGenerationResult:
         Pricing rounds and schedules generated.
     converged : bool
         No schedule with negative reduced cost was left (or none could raise the rounded bound).
+    gave_up : bool
+        Stopped early: at the measured time per pricing round, ``EXPECTED_ROUNDS`` more rounds
+        would not fit in the budget.
     lp_shift_values : dict
         ``(agent, day, option) -> value`` of the last master LP (only non-zero values).
     seconds : float
         Wall-clock time.
+    cuts : tuple
+        Lagrangian cuts, one per agent whose own cost is linear in its shift variables:
+        ``(agent, {(day, option): coefficient}, constant, right-hand side)``, all integers, meaning
+        ``sum coefficient x[agent, day, option] + constant >= right-hand side`` for every schedule
+        the agent's rules allow (see :func:`add_lagrangian_cuts`).
     """
 
     bound: float | None
@@ -87,6 +99,8 @@ class ColumnGenerationResult:
     converged: bool
     seconds: float
     lp_shift_values: dict[tuple[int, int, int], float] | None = None
+    cuts: tuple[tuple[int, dict[tuple[int, int], int], int, int], ...] = ()
+    gave_up: bool = False
 
 
 def applicable(m: RosterModel) -> bool:
@@ -132,18 +146,41 @@ class _Pricer:
         self.max_rows = sum(per_day)
         self.seed = seed
         self.last: dict[int, int] | None = None
+        self.linear_cost = self._linear_cost()
 
-    def price(self, pi: np.ndarray, seconds: float) -> tuple[float, list[tuple[dict[int, int], float]]]:
-        """``(bound on the least reduced cost, schedules found with their costs)``, the best last;
-        reduced costs exclude ``mu_a``.  Every improving schedule CP-SAT meets on the way is kept
-        (more columns per round: faster convergence and a richer integer master)."""
-        vs, cs = [], []
-        for _d, _o, var, rws in self.vars:
+    def _linear_cost(self) -> tuple[dict[tuple[int, int], int], int] | None:
+        """``PRICE_SCALE x cost`` as ``({(day, option): coefficient}, constant)`` when the agent's cost
+        is linear in its shift variables (requests, paid cost), None otherwise."""
+        probe = self.sm.cp.clone()
+        probe.minimize(PRICE_SCALE * self.cost)
+        obj = probe.proto.objective
+        at = {var.index: (d, o) for d, o, var, _ in self.vars}
+        coefs: dict[tuple[int, int], int] = {}
+        for v, c in zip(obj.vars, obj.coeffs, strict=True):
+            key = at.get(v if v >= 0 else -v - 1)
+            if key is None or v < 0:
+                return None
+            coefs[key] = coefs.get(key, 0) + int(c)
+        return coefs, round(obj.offset)
+
+    def price_coefficients(self, pi: np.ndarray) -> dict[tuple[int, int], int]:
+        """Integer pricing coefficient of each shift variable: ``-round(PRICE_SCALE sum pi_r)``."""
+        out = {}
+        for d, o, _var, rws in self.vars:
             if rws:
                 c = -round(PRICE_SCALE * float(pi[rws].sum()))
                 if c:
-                    vs.append(var)
-                    cs.append(c)
+                    out[(d, o)] = c
+        return out
+
+    def price(self, pi: np.ndarray, seconds: float) -> tuple[float, list[tuple[dict[int, int], float]], float]:
+        """``(bound on the least reduced cost, schedules found with their costs, bound on the integer
+        pricing objective)``, the best schedule last; reduced costs exclude ``mu_a``.  Every improving
+        schedule CP-SAT meets on the way is kept (more columns per round: faster convergence and a
+        richer integer master)."""
+        at = {(d, o): var for d, o, var, _ in self.vars}
+        pc = self.price_coefficients(pi)
+        vs, cs = [at[k] for k in pc], list(pc.values())
         cp = self.sm.cp
         cp.minimize(PRICE_SCALE * self.cost + cp_model.LinearExpr.weighted_sum(vs, cs))
         cp.clear_hints()
@@ -163,7 +200,7 @@ class _Pricer:
         bound = b / PRICE_SCALE - slack if math.isfinite(b) else -math.inf
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and found.plans:
             self.last = found.plans[-1][0]
-        return bound, found.plans
+        return bound, found.plans, b
 
 
 class _Collector(cp_model.CpSolverSolutionCallback):
@@ -239,24 +276,29 @@ def column_generation(
     def left() -> float:
         return budget_seconds - (time.perf_counter() - t0)
 
-    def run_pricing(pi: np.ndarray, per_solve: float) -> list[tuple[float, list[tuple[dict[int, int], float]]]]:
+    def run_pricing(pi: np.ndarray, per_solve: float, agents: list[int] | None = None,
+                    ) -> list[tuple[float, list[tuple[dict[int, int], float]], float]]:
+        chosen = pricers if agents is None else [pricers[a] for a in agents]
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            return list(pool.map(lambda p: p.price(pi, per_solve), pricers))
+            return list(pool.map(lambda p: p.price(pi, per_solve), chosen))
 
     best_bound = -math.inf
     best_pi = np.zeros(R)
+    best_raw: list[float] = []  # integer pricing bounds of the best round (for the cuts)
     lp_value = None
     iterations = 0
     converged = False
     # initial columns: each agent's cheapest schedule on its own (no cover)
     first = run_pricing(np.zeros(R), max(0.5, 0.1 * budget_seconds / max(A, 1)))
-    for a, (_b, found) in enumerate(first):
+    for a, (_b, found, _ib) in enumerate(first):
         if not found:  # tight rules (long horizons): a longer try for this agent alone
             found = pricers[a].price(np.zeros(R), max(1.0, min(10.0, 0.2 * left())))[1]
         if not found:  # no schedule satisfies this agent's rules in time
             return ColumnGenerationResult(None, None, None, None, 0, len(cols), False, time.perf_counter() - t0)
         for plan, cost in found:
             add_column(a, plan, cost)
+
+    fixed: dict[int, int] = {}  # diving: agent -> the only column it may take
 
     def solve_master() -> Any:
         n = len(cols)
@@ -277,10 +319,16 @@ def column_generation(
         cost = np.concatenate([np.array([c[2] for c in cols]), wu, wo])
         bounds_lo = np.zeros(n + 2 * R)
         bounds_hi = np.concatenate([np.ones(n), q, np.full(R, np.inf)])
+        if fixed:
+            for j, col in enumerate(cols):
+                if fixed.get(col[0], j) != j:
+                    bounds_hi[j] = 0.0
         return optimize.linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=np.column_stack([bounds_lo, bounds_hi]),
                                 method="highs")
 
     res = None  # the last master LP solved, None once columns were added after it
+    t_loop = time.perf_counter()
+    gave_up = False
     while left() > 0.15 * budget_seconds and not (stop_event is not None and stop_event.is_set()):
         res = solve_master()
         if res.status != 0:
@@ -302,11 +350,11 @@ def column_generation(
         # a round prices every agent: keep it within about half of what is left
         per_solve = max(0.1, min(5.0, left() / 4, 0.5 * left() * max(1, workers) / max(A, 1)))
         out = run_pricing(pi, per_solve)
-        lag = float(pi @ q + np.minimum(0.0, (wu - pi) * q).sum() + sum(b for b, _ in out))
+        lag = float(pi @ q + np.minimum(0.0, (wu - pi) * q).sum() + sum(b for b, _, _ in out))
         if lag > best_bound:
-            best_bound, best_pi = lag, pi
+            best_bound, best_pi, best_raw = lag, pi, [ib for _, _, ib in out]
         added = 0
-        for a, (_b, found) in enumerate(out):
+        for a, (_b, found, _ib) in enumerate(out):
             for plan, cost in found:
                 rc_lp = cost - float(pi_lp[rows_hit(plan)].sum()) - mu[a]
                 if rc_lp < -1e-6 or (smoothing > 0 and plan is found[-1][0]):
@@ -318,19 +366,145 @@ def column_generation(
             break
         if added == 0:
             smoothing = 0.0  # mis-pricing with smoothed duals: fall back to the LP duals
+        per_round = (time.perf_counter() - t_loop) / iterations
+        if per_round * EXPECTED_ROUNDS > left():
+            # too slow to converge in the budget (many agents x long horizons): an unfinished bound is
+            # weak and the time is better spent on the large-neighbourhood search
+            gave_up = True
+            break
     bound = round_up_bound(best_bound, g, offset) if math.isfinite(best_bound) else None
     last_lp = res if res is not None else solve_master()
+    dive_plan: dict[int, dict[int, int]] | None = None
+    dive_obj: float | None = None
+    plan_out: dict[int, dict[int, int]] | None
+    plan_obj: float | None
+    if converged and last_lp.status == 0:
+        dive_plan, dive_obj = _dive(cols, fixed, solve_master, pricers, run_pricing, add_column, rows_hit,
+                                    R, A, q, wu, wo, deadline=t0 + 0.95 * budget_seconds, stop_event=stop_event)
+        fixed.clear()
     lp_values: dict[tuple[int, int, int], float] = {}
     if last_lp.status == 0:
         for j in np.flatnonzero(last_lp.x[: len(cols)] > 1e-9):
-            a, plan, _cost, _hit = cols[j]
-            for d, o in plan:
-                lp_values[(a, d, o)] = lp_values.get((a, d, o), 0.0) + float(last_lp.x[j])
-    plan_out, plan_obj = _integer_master(cols, R, A, q, wu, wo, rows_lp=last_lp,
-                                         seconds=max(1.0, min(left(), 0.05 * budget_seconds)), seed=seed,
-                                         workers=workers)
+            a_j, sched, _cost, _hit = cols[j]
+            for d, o in sched:
+                lp_values[(a_j, d, o)] = lp_values.get((a_j, d, o), 0.0) + float(last_lp.x[j])
+    if dive_obj is not None and bound is not None and dive_obj <= bound + 1e-9:
+        plan_out, plan_obj = dive_plan, dive_obj
+    else:
+        plan_out, plan_obj = _integer_master(cols, R, A, q, wu, wo, rows_lp=last_lp,
+                                             seconds=max(1.0, min(left(), (0.02 if gave_up else 0.05)
+                                                                  * budget_seconds)), seed=seed,
+                                             workers=workers)
+        if dive_obj is not None and (plan_obj is None or dive_obj < plan_obj):
+            plan_out, plan_obj = dive_plan, dive_obj
+    cuts = []
+    for a, raw in enumerate(best_raw):
+        lin = pricers[a].linear_cost
+        if lin is None or not math.isfinite(raw):
+            continue
+        coefs = dict(lin[0])
+        for k, c in pricers[a].price_coefficients(best_pi).items():
+            coefs[k] = coefs.get(k, 0) + c
+        cuts.append((a, {k: c for k, c in coefs.items() if c}, lin[1], math.ceil(raw - 1e-6)))
     return ColumnGenerationResult(bound, plan_out, plan_obj, lp_value, iterations, len(cols), converged,
-                                  time.perf_counter() - t0, lp_values)
+                                  time.perf_counter() - t0, lp_values, tuple(cuts), gave_up)
+
+
+def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]], fixed: dict[int, int],
+          solve_master: Any, pricers: list[_Pricer], run_pricing: Any, add_column: Any, rows_hit: Any, R: int,
+          A: int, q: np.ndarray, wu: np.ndarray, wo: np.ndarray, *, deadline: float,
+          stop_event: threading.Event | None) -> tuple[dict[int, dict[int, int]] | None, float | None]:
+    """Column-generation diving: fix agents to their schedules of largest master-LP weight, re-solve
+    the master, price the agents still free, repeat until every agent is fixed.
+
+    Every step fixes all agents whose LP weight on one schedule is at least ``DIVE_FIX_AT``, or
+    else the one agent with the largest weight (Joncour, Michel, Sadykov, Sverdlov & Vanderbeck 2010,
+    *Column generation based primal heuristics*, ENDM 36:695-702; Sadykov, Vanderbeck, Pessoa,
+    Tahiri & Uchoa 2019, *Primal heuristics for branch and price: the assets of diving methods*,
+    INFORMS J. Comput. 31:251-267).  When the Dantzig-Wolfe LP is tight (nurse rostering) the dive
+    usually ends at or next to the bound.  Returns ``(plan, objective)`` or ``(None, None)`` when the
+    time runs out or the fixed schedules leave the master infeasible (it never is: cover is soft).
+    """
+    while len(fixed) < A:
+        if time.perf_counter() > deadline or (stop_event is not None and stop_event.is_set()):
+            return None, None
+        res = solve_master()
+        for _ in range(DIVE_PRICING_ROUNDS):  # re-price the free agents against the dive's duals
+            if res.status != 0 or time.perf_counter() > deadline:
+                break
+            duals = np.asarray(res.eqlin.marginals, float)
+            pi = np.maximum(duals[:R], -wo)
+            free = [a for a in range(A) if a not in fixed]
+            per = max(0.05, min(1.0, 0.25 * (deadline - time.perf_counter()) / max(len(free), 1)))
+            out = run_pricing(pi, per, agents=free)
+            added = 0
+            for a, (_b, found, _ib) in zip(free, out, strict=True):
+                for plan, cost in found:
+                    if cost - float(pi[rows_hit(plan)].sum()) - duals[R + a] < -1e-6:
+                        added += add_column(a, plan, cost)
+            if not added:
+                break
+            res = solve_master()
+        if res.status != 0:
+            return None, None
+        x = res.x[: len(cols)]
+        best_of: dict[int, int] = {}
+        for jj in np.flatnonzero(x > 1e-9).tolist():
+            a_j = int(cols[jj][0])
+            if a_j not in fixed and x[jj] > x[best_of.get(a_j, jj)] - 1e-12:
+                best_of[a_j] = jj
+        if not best_of:  # a free agent with no LP weight cannot happen (convexity rows)
+            return None, None
+        whole = {a: j for a, j in best_of.items() if x[j] > DIVE_FIX_AT}
+        if whole:
+            fixed.update(whole)
+        else:
+            a = max(best_of, key=lambda k: x[best_of[k]])
+            fixed[a] = best_of[a]
+    n = np.zeros(R)
+    cost = 0.0
+    for jf in fixed.values():
+        n[cols[jf][3]] += 1
+        cost += cols[jf][2]
+    cost += float((wu * np.maximum(q - n, 0)).sum() + (wo * np.maximum(n - q, 0)).sum())
+    return {a: dict(cols[j][1]) for a, j in fixed.items()}, cost
+
+
+def cut_excess(m: RosterModel, cuts: tuple[tuple[int, dict[tuple[int, int], int], int, int], ...],
+               ) -> Callable[[np.ndarray], np.ndarray]:
+    """Per-agent slack of the Lagrangian cuts at a complete solution (values in proto order): how
+    far each agent's schedule is above its least reduced cost, in pricing units.  The slacks plus
+    the cover terms add up to the roster's distance from the Lagrangian bound, so agents with a
+    large slack are where a better roster is most likely to differ."""
+    A = len(m.agents)
+    parts = []
+    for a, coefs, const, rhs in cuts:
+        idx = np.array([m.shift[a][d][o].index for (d, o) in coefs], dtype=np.int64)
+        parts.append((a, idx, np.array(list(coefs.values()), float), const - rhs))
+
+    def excess(values: np.ndarray) -> np.ndarray:
+        out = np.zeros(A)
+        for a, idx, c, shift in parts:
+            out[a] = float(c @ values[idx]) + shift
+        return out
+
+    return excess
+
+
+def add_lagrangian_cuts(m: RosterModel, cuts: tuple[tuple[int, dict[tuple[int, int], int], int, int], ...]) -> int:
+    """Add the per-agent Lagrangian cuts of a column generation run to the full model.
+
+    For the dual prices ``pi`` of the best Lagrangian bound, agent ``a``'s pricing problem proved
+    ``PRICE_SCALE cost_a(x_a) - sum_r round(PRICE_SCALE pi_r) A_r(x_a) >= B_a`` for every schedule
+    its rules allow; the same inequality over the full model's shift variables is therefore valid
+    and redundant for integer rosters, but it lifts CP-SAT's linear relaxation to the
+    Lagrangian (Dantzig-Wolfe) bound: summed over the agents with the cover rows it gives
+    ``objective >= L(pi)``, which the compact model's LP is far below.  Returns the number added.
+    """
+    for a, coefs, const, rhs in cuts:
+        vs = [m.shift[a][d][o] for (d, o) in coefs]
+        m.cp.add(cp_model.LinearExpr.weighted_sum(vs, list(coefs.values())) + const >= rhs)
+    return len(cuts)
 
 
 def _integer_master(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]], R: int, A: int,
@@ -361,7 +535,8 @@ def _integer_master(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np
     coefs += [round(c[2]) for c in cols]
     cp.minimize(cp_model.LinearExpr.weighted_sum(terms, coefs))
     if rows_lp is not None and getattr(rows_lp, "x", None) is not None:
-        x = rows_lp.x[: len(cols)]
+        x = np.zeros(len(cols))
+        x[: min(len(cols), len(rows_lp.x) - 2 * R)] = rows_lp.x[: min(len(cols), len(rows_lp.x) - 2 * R)]
         for js in by_agent.values():
             best = max(js, key=lambda j: x[j])
             for j in js:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -312,19 +314,22 @@ def add_plan_hint(m: RosterModel, plan: dict[int, dict[int, int]]) -> None:
 
 
 def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: Any = None,
-              on_improve: Any = None) -> dict[str, Any]:
+              on_improve: Any = None, stop_at: float | None = None,
+              agent_excess: Callable[[np.ndarray], np.ndarray] | None = None, workers: int = 1,
+              ) -> dict[str, Any]:
     """Large-neighbourhood search over agents, starting from the warm-start roster in ``m.hint``.
 
     Every step fixes variables of a clone of the full model to the incumbent (by their domains)
     and lets CP-SAT (1 worker, light presolve, the incumbent as a complete hint) re-optimise the
     *full* objective -- break placement, coverage, paid cost, preferences -- over what is left free:
 
-    * step 1 (break placement): every shift fixed, every break count free.  The warm start
+    * first round (break placement): every shift fixed, every break count free.  The warm start
       staggers breaks evenly; re-placing them alone took the 150-agent week of
       ``benchmarks/roster_week.py`` from 20,457 to about 14,000 (most of the gain).
-    * window steps (3 of 4): a day ``d`` drawn with weight ``20 x under + over`` of its intervals,
-      ``kd`` agents who may work on ``d-1 .. d+1`` freed on those days, and the breaks of those
-      days freed.
+    * window steps (3 of 4): a day ``d`` drawn with weight ``20 x under + over`` of its intervals
+      plus its weighted day-level cover misses, ``kd`` agents who may work on ``d-wd .. d+wd``
+      freed on those days, and the breaks of those days freed; ``wd`` (1 at first) grows when a
+      window with every one of its agents free is solved to optimality without a gain.
     * week steps (every 4th): ``k`` agents freed for the whole week (days off may move), all
       breaks free.
 
@@ -345,6 +350,15 @@ def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: 
         Stops the loop after the current step.
     on_improve : callable, optional
         Called with the new objective (objective units, i.e. divided by ``OBJECTIVE_SCALE``).
+    stop_at : float, optional
+        A proven lower bound (objective units): stop once a roster reaches it.
+    agent_excess : callable, optional
+        Maps a complete solution (values in proto order) to a per-agent score >= 0, e.g. how far each
+        agent's schedule is above its least reduced cost (:func:`column_generation.cut_excess`);
+        half of the agents freed in a step are then drawn in proportion to it.
+    workers : int
+        Neighbourhoods solved in parallel (one CP-SAT worker each, in threads; CP-SAT releases the
+        GIL); the best of each round is kept.
 
     Returns
     -------
@@ -362,73 +376,92 @@ def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: 
         best[i] = v
     best_obj = m.hint.objective(proto) / C.OBJECTIVE_SCALE
     obj_before = best_obj
-    sub = m.cp.clone()
-    sp = sub.proto
+    n_workers = max(1, int(workers))
+    subs = [m.cp.clone() for _ in range(n_workers)]  # one sub-model per parallel neighbourhood
+    sp = subs[0].proto
     day_agents: dict[int, list[int]] = {}
     for a in range(len(m.agents)):
         for d, vd in enumerate(m.shift[a]):
             if vd:
                 day_agents.setdefault(d, []).append(a)
     iv = m.horizon.interval_minutes
+    n_days = m.horizon.n_days
     under_idx = np.array([u.index for u in m.under], dtype=np.int64)
     over_idx = np.array([o.index for o in m.over], dtype=np.int64)
     have_full = False  # the first step completes the auxiliary variables of the partial hint
+    cover_idx = [(c.day, short.index, extra.index, c.under_weight, c.over_weight) for c, short, extra in m.cover_vars]
+
+    def day_badness(values: np.ndarray) -> np.ndarray:
+        """Per day: 20 x under + over agent-intervals, plus the weighted day-level cover misses."""
+        out = np.zeros(n_days)
+        if len(under_idx):
+            bad = values[under_idx] * 20 + values[over_idx]
+            days = (np.arange(len(bad)) * iv) // MINUTES_PER_DAY
+            np.add.at(out, np.minimum(days, n_days - 1), bad)
+        for x, si, ei, wu, wo in cover_idx:
+            out[x] += wu * values[si] + wo * values[ei]
+        return out
 
     def set_hints(values: np.ndarray, full: bool) -> None:
-        sub.clear_hints()
-        idx = range(n_vars) if full else m.hint.values.keys()
-        for i in idx:
-            sub.add_hint(sub.get_int_var_from_proto_index(i), int(values[i]))
+        idx = list(range(n_vars) if full else m.hint.values.keys())
+        for sub in subs:
+            sub.clear_hints()
+            for i in idx:
+                sub.add_hint(sub.get_int_var_from_proto_index(i), int(values[i]))
 
     set_hints(best, False)
-    n_days = m.horizon.n_days
     break_vars = []
     for (x, _o, _b, _s), var in m.on_break.items():
         dom = sp.variables[var.index].domain
         break_vars.append((x, var.index, int(dom[0]), int(dom[len(dom) - 1])))
     k = max(4, min(12, len(m.agents) // 4))  # agents freed for their whole week
-    kd = max(6, min(16, len(m.agents) // 4))  # agents freed for a 3-day window
+    kd = max(6, min(16, len(m.agents) // 4))  # agents freed for a window of days
+    wd = 1  # the window is day d +- wd
     steps = improvements = 0
-    while True:
-        left = budget_seconds - (time.perf_counter() - t0)
-        if left < 0.5 or (stop_event is not None and stop_event.is_set()):
-            break
-        steps += 1
-        breaks_only = steps == 1  # first step: every shift fixed, the break placement re-optimised
-        week_mode = not breaks_only and steps % 4 == 0  # whole weeks of a few agents, all breaks free
-        kk = max(2, min(k if week_mode else kd, len(m.agents)))
+
+    def draw(sub: Any, mode: str) -> tuple[int, int]:
+        """Fix ``sub`` to the incumbent outside a neighbourhood; returns (agents freed, candidates)."""
+        kk = max(2, min(k if mode == "week" else kd, len(m.agents)))
         free: set[int] = set()
-        bad = best[under_idx] * 20 + best[over_idx] if len(under_idx) else np.zeros(0)
-        if len(bad) and bad.sum() > 0:
-            d = int((int(rng.choice(len(bad), p=bad / bad.sum())) * iv) // MINUTES_PER_DAY)
+        day_bad = day_badness(best)
+        if day_bad.sum() > 0:
+            d = int(rng.choice(n_days, p=day_bad / day_bad.sum()))
         else:
             d = int(rng.integers(0, n_days))
-        window = set(range(n_days)) if (breaks_only or week_mode) else {x for x in (d - 1, d, d + 1)
-                                                                         if 0 <= x < n_days}
-        if not breaks_only:
+        window = set(range(n_days)) if mode != "window" else {x for x in range(d - wd, d + wd + 1)
+                                                              if 0 <= x < n_days}
+        cands: list[int] = []
+        if mode != "breaks":
             cands = sorted({a for x in window for a in day_agents.get(x, [])})
             if cands:
-                free.update(rng.choice(cands, size=min(kk, len(cands)), replace=False).tolist())
+                p = None
+                if agent_excess is not None:  # half uniform, half by the agents' reduced-cost excess
+                    ex = np.maximum(np.asarray(agent_excess(best), float)[cands], 0.0)
+                    p = 0.5 / len(cands) + (0.5 * ex / ex.sum() if ex.sum() > 0 else 0.5 / len(cands))
+                free.update(rng.choice(cands, size=min(kk, len(cands)), replace=False, p=p).tolist())
+        spp = sub.proto
         for a in range(len(m.agents)):
             for x, vd in enumerate(m.shift[a]):
                 on = a in free and x in window
                 for var in vd.values():
-                    dom = sp.variables[var.index].domain
+                    dom = spp.variables[var.index].domain
                     if on:
                         dom[0], dom[1] = 0, 1
                     else:
                         dom[0] = dom[1] = int(best[var.index])
         for (x, i, lo, hi) in break_vars:
-            dom = sp.variables[i].domain
+            dom = spp.variables[i].domain
             if x in window:
                 dom[0], dom[1] = lo, hi
             else:
                 dom[0] = dom[1] = int(best[i])
+        return kk, len(cands)
+
+    def solve(sub: Any, step_seed: int, seconds: float) -> tuple[Any, float | None, np.ndarray | None]:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
-        solver.parameters.random_seed = int(seed + steps)
-        solver.parameters.max_time_in_seconds = max(0.2, min(max(3.0, 0.25 * budget_seconds) if breaks_only
-                                                              else 3.0, left))
+        solver.parameters.random_seed = step_seed
+        solver.parameters.max_time_in_seconds = seconds
         # light presolve: the full presolve of the (mostly fixed) 24k-variable model took 2.5 s of a 3 s
         # step on the busy machine; with it light, the step's search starts after ~0.15 s
         solver.parameters.max_presolve_iterations = 1
@@ -436,24 +469,56 @@ def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: 
         solver.parameters.symmetry_level = 0
         code = solver.solve(sub)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            obj = solver.objective_value / C.OBJECTIVE_SCALE
-            if obj < best_obj - 1e-9 or not have_full:
-                best = np.asarray(solver.response_proto.solution, dtype=np.int64)
-                if obj < best_obj - 1e-9:
+            return code, solver.objective_value / C.OBJECTIVE_SCALE, np.asarray(solver.response_proto.solution,
+                                                                                  dtype=np.int64)
+        return code, None, None
+
+    pool = ThreadPoolExecutor(max_workers=n_workers) if n_workers > 1 else None
+    try:
+        while True:
+            left = budget_seconds - (time.perf_counter() - t0)
+            if left < 0.5 or (stop_event is not None and stop_event.is_set()):
+                break
+            if stop_at is not None and have_full and best_obj <= stop_at + 1e-9:
+                break
+            jobs = []
+            for w in range(n_workers):
+                steps += 1
+                # the first round re-optimises the break placement alone (every shift fixed; one seed
+                # per worker); then whole weeks of a few agents every 4th step, day windows otherwise
+                mode = "breaks" if steps <= n_workers else ("week" if steps % 4 == 0 else "window")
+                kk, n_cands = draw(subs[w], mode)
+                secs = max(0.2, min(max(3.0, 0.25 * budget_seconds) if mode == "breaks" else 3.0, left))
+                jobs.append((w, mode, kk, n_cands, int(seed + steps), secs))
+            if pool is None:
+                outs = [solve(subs[0], jobs[0][4], jobs[0][5])]
+            else:
+                outs = list(pool.map(lambda j: solve(subs[j[0]], j[4], j[5]), jobs))
+            win = None
+            for (_w, mode, kk, n_cands, _sd, _secs), (code, obj, values) in zip(jobs, outs, strict=True):
+                if obj is not None and (win is None or obj < win[0]):
+                    win = (obj, values)
+                optimal = code == cp_model.OPTIMAL
+                if mode == "week":
+                    k = k + 2 if optimal else max(2, k - 2)
+                elif mode == "window":
+                    if optimal and kk >= n_cands:
+                        wd += 1  # every agent of the window was free and nothing better exists: widen it
+                    kd = kd + 4 if optimal else max(4, kd - 4)
+                    if not optimal:
+                        wd = max(1, wd - 1)
+            if win is not None and (win[0] < best_obj - 1e-9 or not have_full):
+                if win[0] < best_obj - 1e-9:
                     improvements += 1
                     if on_improve is not None:
-                        on_improve(obj)
-                best_obj = min(obj, best_obj) if have_full else obj
+                        on_improve(win[0])
+                best_obj = min(win[0], best_obj) if have_full else win[0]
+                best = win[1]
                 have_full = True
                 set_hints(best, True)
-            if week_mode:
-                k = k + 2 if code == cp_model.OPTIMAL else max(2, k - 2)
-            elif not breaks_only:
-                kd = kd + 4 if code == cp_model.OPTIMAL else max(4, kd - 4)
-        elif week_mode:
-            k = max(2, k - 2)
-        elif not breaks_only:
-            kd = max(4, kd - 4)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     if have_full:
         hint_every_variable(m, best)
     return {"steps": steps, "improvements": improvements, "seconds": time.perf_counter() - t0,

@@ -39,7 +39,9 @@ STATUSES = ("optimal", "feasible", "no_solution", "infeasible", "stopped")
 LIGHT_PRESOLVE_ABOVE = 30_000  # shift variables above which CP-SAT's presolve is kept light
 LNS_SHARE = 0.8  # share of the time left after the warm start given to heuristic.agent_lns (0 = off)
 CG_SHARE = 0.5  # most of the time left that column generation may use (day-level cover models)
+CG_LNS_SHARE = 0.8  # share of the time left after the LP-guided sub-search for the agent LNS (column_generation)
 DIVE_SHARE = 0.3  # share of the time left after it for the LP-guided sub-search (column_generation)
+LNS_WORKERS = 2  # neighbourhoods solved in parallel by heuristic.agent_lns (one per core of the 2-core target)
 LNS_MIN_SHIFT_VARIABLES = 4_000  # smaller weeks: CP-SAT alone closes them; no agent LNS
 
 
@@ -450,7 +452,7 @@ def build_roster(
                     progress(Progress(time.perf_counter() - t0, obj, None, None, 0))
 
             lns = agent_lns(m, lns_budget, seed=settings.solver.random_seed, stop_event=stop_event,
-                            on_improve=on_improve)
+                            on_improve=on_improve, workers=min(LNS_WORKERS, settings.solver.num_workers))
             warm["lns"] = lns
             t_warm += lns["seconds"]
     cg = None
@@ -468,6 +470,9 @@ def build_roster(
                 progress(Progress(cg.seconds, cg.plan_objective / C.OBJECTIVE_SCALE,
                                   None if cg.bound is None else cg.bound / C.OBJECTIVE_SCALE, None, 0))
         t_warm += cg.seconds
+        # per-agent Lagrangian cuts: CP-SAT's LP starts from the Dantzig-Wolfe bound, not the compact LP
+        if not cg.gave_up:
+            CG.add_lagrangian_cuts(m, cg.cuts)
         if cg.lp_shift_values and cg.plan is not None and not (
                 cg.bound is not None and cg.plan_objective is not None and cg.plan_objective <= cg.bound):
             t_dive = time.perf_counter()
@@ -477,6 +482,20 @@ def build_roster(
             if dive is not None and progress is not None:
                 progress(Progress(time.perf_counter() - t0, dive / C.OBJECTIVE_SCALE, None, None, 0))
             t_warm += time.perf_counter() - t_dive
+        if (m.hint is not None and CG_LNS_SHARE > 0 and not (cg.bound is not None and m.hint.objective(m.cp.proto)
+                                                              <= cg.bound + 1e-9)):
+            from staffing.scheduling.heuristic import agent_lns
+
+            def on_lns(obj: float) -> None:
+                if progress is not None:
+                    progress(Progress(time.perf_counter() - t0, obj, None, None, 0))
+
+            warm["lns"] = agent_lns(m, CG_LNS_SHARE * max(limit - (time.perf_counter() - t0), 0.0),
+                                    seed=settings.solver.random_seed, stop_event=stop_event, on_improve=on_lns,
+                                    stop_at=None if cg.bound is None else cg.bound / C.OBJECTIVE_SCALE,
+                                    agent_excess=None if cg.gave_up or not cg.cuts else CG.cut_excess(m, cg.cuts),
+                                    workers=min(LNS_WORKERS, settings.solver.num_workers))
+            t_warm += warm["lns"]["seconds"]
     solver, code, log, stopped = solve_model(
         m, settings, progress=progress, stop_event=stop_event,
         time_limit_seconds=limit if settings.solver.deterministic else max(limit - t_build - t_warm, 1.0),
@@ -572,6 +591,7 @@ def build_roster(
                     "bound": None if cg.bound is None else cg.bound / C.OBJECTIVE_SCALE,
                     "roster_objective": None if cg.plan_objective is None else cg.plan_objective / C.OBJECTIVE_SCALE,
                     "iterations": cg.iterations, "columns": cg.columns, "converged": cg.converged,
+                    "gave_up": cg.gave_up, "lagrangian_cuts": 0 if cg.gave_up else len(cg.cuts),
                     "seconds": cg.seconds}},
         shift_cover=cover_df,
     )
