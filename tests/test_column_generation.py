@@ -258,3 +258,7 @@ def test_agent_lns_on_day_level_cover_reaches_the_enumerated_optimum() -> None:
             for a in range(len(m.agents)) for d, vd in enumerate(m.shift[a]) for o, var in vd.items()
             if m.hint.boolean_value(var)]
     assert evaluate_roster(inst, pd.DataFrame(rows, columns=["employee", "day", "shift"])) == ([], optimum)
+    # without a bound to stop at, the neighbourhoods grow until one is the whole model; once CP-SAT
+    # proves that step optimal the search stops instead of spending its budget
+    again = agent_lns(m, 30.0, seed=4, workers=2)
+    assert again["proven_optimal"] and again["seconds"] < 15 and again["objective_after"] == optimum

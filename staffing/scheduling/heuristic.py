@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -363,7 +364,8 @@ def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: 
     Returns
     -------
     dict
-        ``steps``, ``improvements``, ``seconds``, ``objective_before``, ``objective_after``.
+        ``steps``, ``improvements``, ``seconds``, ``objective_before``, ``objective_after``, the last
+        neighbourhood sizes and ``outcomes`` (steps per neighbourhood kind and CP-SAT status).
     """
     t0 = time.perf_counter()
     if m.hint is None or budget_seconds <= 0.5:
@@ -414,13 +416,15 @@ def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: 
     for (x, _o, _b, _s), var in m.on_break.items():
         dom = sp.variables[var.index].domain
         break_vars.append((x, var.index, int(dom[0]), int(dom[len(dom) - 1])))
+    day_agents_all = {a for v in day_agents.values() for a in v}
     k = max(4, min(12, len(m.agents) // 4))  # agents freed for their whole week
     kd = max(6, min(16, len(m.agents) // 4))  # agents freed for a window of days
     wd = 1  # the window is day d +- wd
     steps = improvements = 0
 
-    def draw(sub: Any, mode: str) -> tuple[int, int]:
-        """Fix ``sub`` to the incumbent outside a neighbourhood; returns (agents freed, candidates)."""
+    def draw(sub: Any, mode: str) -> tuple[int, int, bool]:
+        """Fix ``sub`` to the incumbent outside a neighbourhood; returns (agents freed, candidates,
+        whether the neighbourhood is the whole model)."""
         kk = max(2, min(k if mode == "week" else kd, len(m.agents)))
         free: set[int] = set()
         day_bad = day_badness(best)
@@ -437,7 +441,9 @@ def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: 
                 p = None
                 if agent_excess is not None:  # half uniform, half by the agents' reduced-cost excess
                     ex = np.maximum(np.asarray(agent_excess(best), float)[cands], 0.0)
-                    p = 0.5 / len(cands) + (0.5 * ex / ex.sum() if ex.sum() > 0 else 0.5 / len(cands))
+                    p = np.full(len(cands), 1.0 / len(cands))
+                    if ex.sum() > 0:
+                        p = 0.5 * p + 0.5 * ex / ex.sum()
                 free.update(rng.choice(cands, size=min(kk, len(cands)), replace=False, p=p).tolist())
         spp = sub.proto
         for a in range(len(m.agents)):
@@ -455,7 +461,8 @@ def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: 
                 dom[0], dom[1] = lo, hi
             else:
                 dom[0] = dom[1] = int(best[i])
-        return kk, len(cands)
+        whole = mode != "breaks" and len(window) == n_days and len(free) >= len(day_agents_all)
+        return kk, len(cands), whole
 
     def solve(sub: Any, step_seed: int, seconds: float) -> tuple[Any, float | None, np.ndarray | None]:
         solver = cp_model.CpSolver()
@@ -473,6 +480,8 @@ def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: 
                                                                                   dtype=np.int64)
         return code, None, None
 
+    proven = False
+    outcomes: Counter[str] = Counter()  # "<mode> optimal|feasible|none" -> steps
     pool = ThreadPoolExecutor(max_workers=n_workers) if n_workers > 1 else None
     try:
         while True:
@@ -487,18 +496,20 @@ def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: 
                 # the first round re-optimises the break placement alone (every shift fixed; one seed
                 # per worker); then whole weeks of a few agents every 4th step, day windows otherwise
                 mode = "breaks" if steps <= n_workers else ("week" if steps % 4 == 0 else "window")
-                kk, n_cands = draw(subs[w], mode)
+                kk, n_cands, whole = draw(subs[w], mode)
                 secs = max(0.2, min(max(3.0, 0.25 * budget_seconds) if mode == "breaks" else 3.0, left))
-                jobs.append((w, mode, kk, n_cands, int(seed + steps), secs))
+                jobs.append((w, mode, kk, n_cands, int(seed + steps), secs, whole))
             if pool is None:
                 outs = [solve(subs[0], jobs[0][4], jobs[0][5])]
             else:
                 outs = list(pool.map(lambda j: solve(subs[j[0]], j[4], j[5]), jobs))
             win = None
-            for (_w, mode, kk, n_cands, _sd, _secs), (code, obj, values) in zip(jobs, outs, strict=True):
+            for (_w, mode, kk, n_cands, _sd, _secs, whole), (code, obj, values) in zip(jobs, outs, strict=True):
                 if obj is not None and (win is None or obj < win[0]):
                     win = (obj, values)
                 optimal = code == cp_model.OPTIMAL
+                proven = proven or (whole and optimal)  # the neighbourhood was the whole model
+                outcomes[mode + (" optimal" if optimal else " feasible" if obj is not None else " none")] += 1
                 if mode == "week":
                     k = k + 2 if optimal else max(2, k - 2)
                 elif mode == "window":
@@ -516,6 +527,8 @@ def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: 
                 best = win[1]
                 have_full = True
                 set_hints(best, True)
+            if proven:  # every agent and day was free and CP-SAT proved the step optimal: done
+                break
     finally:
         if pool is not None:
             pool.shutdown()
@@ -523,4 +536,5 @@ def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: 
         hint_every_variable(m, best)
     return {"steps": steps, "improvements": improvements, "seconds": time.perf_counter() - t0,
             "objective_before": obj_before,
-            "objective_after": m.hint.objective(proto) / C.OBJECTIVE_SCALE, "last_k": k, "last_k_window": kd}
+            "objective_after": m.hint.objective(proto) / C.OBJECTIVE_SCALE, "last_k": k, "last_k_window": kd,
+            "last_window_days": 2 * wd + 1, "outcomes": dict(outcomes), "proven_optimal": proven}
