@@ -52,7 +52,7 @@ from scipy import optimize, sparse
 from staffing.scheduling import constraints as C
 from staffing.scheduling.model import RosterModel
 
-EXPECTED_ROUNDS = 15  # pricing rounds a column generation needs (13-28 measured on Curtois 1-11)
+EXPECTED_ROUNDS = 8  # pricing rounds that must still fit in the budget, or column generation gives up
 DIVE_FIX_AT = 0.999  # diving fixes at once every agent with a schedule of at least this LP weight
 DIVE_PRICING_ROUNDS = 8  # pricing rounds after each diving step
 PRICE_SCALE = 1000  # dual prices are rounded to 1/PRICE_SCALE objective units in the pricing objective

@@ -471,7 +471,7 @@ def build_roster(
                                   None if cg.bound is None else cg.bound / C.OBJECTIVE_SCALE, None, 0))
         t_warm += cg.seconds
         # per-agent Lagrangian cuts: CP-SAT's LP starts from the Dantzig-Wolfe bound, not the compact LP
-        if not cg.gave_up:
+        if cg.converged:  # cuts from unconverged duals are weak and slowed the later search down
             CG.add_lagrangian_cuts(m, cg.cuts)
         if cg.lp_shift_values and cg.plan is not None and not (
                 cg.bound is not None and cg.plan_objective is not None and cg.plan_objective <= cg.bound):
@@ -493,7 +493,7 @@ def build_roster(
             warm["lns"] = agent_lns(m, CG_LNS_SHARE * max(limit - (time.perf_counter() - t0), 0.0),
                                     seed=settings.solver.random_seed, stop_event=stop_event, on_improve=on_lns,
                                     stop_at=None if cg.bound is None else cg.bound / C.OBJECTIVE_SCALE,
-                                    agent_excess=None if cg.gave_up or not cg.cuts else CG.cut_excess(m, cg.cuts),
+                                    agent_excess=CG.cut_excess(m, cg.cuts) if cg.converged and cg.cuts else None,
                                     workers=min(LNS_WORKERS, settings.solver.num_workers))
             t_warm += warm["lns"]["seconds"]
     solver, code, log, stopped = solve_model(
@@ -591,7 +591,7 @@ def build_roster(
                     "bound": None if cg.bound is None else cg.bound / C.OBJECTIVE_SCALE,
                     "roster_objective": None if cg.plan_objective is None else cg.plan_objective / C.OBJECTIVE_SCALE,
                     "iterations": cg.iterations, "columns": cg.columns, "converged": cg.converged,
-                    "gave_up": cg.gave_up, "lagrangian_cuts": 0 if cg.gave_up else len(cg.cuts),
+                    "gave_up": cg.gave_up, "lagrangian_cuts": len(cg.cuts) if cg.converged else 0,
                     "seconds": cg.seconds}},
         shift_cover=cover_df,
     )
