@@ -152,6 +152,18 @@ class _Callback(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
+def _integral_objective(m: RosterModel, value: float, bound: float) -> tuple[float, float]:
+    """CP-SAT's objective value and bound in model units, snapped to integers when the model's
+    objective is integral (integer coefficients always; an integral offset and no scaling): after
+    presolve CP-SAT may report 99.99999999999991 for a roster whose objective is 100."""
+    obj = m.cp.proto.objective
+    if float(obj.offset).is_integer() and obj.scaling_factor in (0.0, 1.0):
+        value = float(round(value))
+        if math.isfinite(bound):
+            bound = float(math.ceil(bound - 1e-6))
+    return value, bound
+
+
 def _gap(obj: float | None, bound: float | None) -> float | None:
     if obj is None or bound is None or not math.isfinite(obj) or not math.isfinite(bound):
         return None
@@ -517,8 +529,8 @@ def build_roster(
             status = "feasible"
         else:
             src = solver
-            obj = solver.objective_value / C.OBJECTIVE_SCALE
-            bnd = solver.best_objective_bound / C.OBJECTIVE_SCALE
+            obj, bnd = _integral_objective(m, solver.objective_value, solver.best_objective_bound)
+            obj, bnd = obj / C.OBJECTIVE_SCALE, bnd / C.OBJECTIVE_SCALE
             status = "optimal" if code == cp_model.OPTIMAL else "feasible"
         if cg is not None and cg.bound is not None:  # the Dantzig-Wolfe bound, proven
             cg_bnd = cg.bound / C.OBJECTIVE_SCALE
