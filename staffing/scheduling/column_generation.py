@@ -142,6 +142,7 @@ class _Pricer:
         for d, vd in enumerate(sm.shift[0]):
             for o, var in vd.items():
                 self.vars.append((d, o, var, rows.get((d, m.options[o].template), [])))
+        self.var_at = {(d, o): var for d, o, var, _ in self.vars}
         per_day = [max((len(r) for d_, _, _, r in self.vars if d_ == d), default=0) for d in range(m.horizon.n_days)]
         self.max_rows = sum(per_day)
         self.seed = seed
@@ -154,7 +155,7 @@ class _Pricer:
         probe = self.sm.cp.clone()
         probe.minimize(PRICE_SCALE * self.cost)
         obj = probe.proto.objective
-        at = {var.index: (d, o) for d, o, var, _ in self.vars}
+        at = {var.index: key for key, var in self.var_at.items()}
         coefs: dict[tuple[int, int], int] = {}
         for v, c in zip(obj.vars, obj.coeffs, strict=True):
             key = at.get(v if v >= 0 else -v - 1)
@@ -178,9 +179,8 @@ class _Pricer:
         pricing objective)``, the best schedule last; reduced costs exclude ``mu_a``.  Every improving
         schedule CP-SAT meets on the way is kept (more columns per round: faster convergence and a
         richer integer master)."""
-        at = {(d, o): var for d, o, var, _ in self.vars}
         pc = self.price_coefficients(pi)
-        vs, cs = [at[k] for k in pc], list(pc.values())
+        vs, cs = [self.var_at[k] for k in pc], list(pc.values())
         cp = self.sm.cp
         cp.minimize(PRICE_SCALE * self.cost + cp_model.LinearExpr.weighted_sum(vs, cs))
         cp.clear_hints()
@@ -535,8 +535,9 @@ def _integer_master(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np
     coefs += [round(c[2]) for c in cols]
     cp.minimize(cp_model.LinearExpr.weighted_sum(terms, coefs))
     if rows_lp is not None and getattr(rows_lp, "x", None) is not None:
-        x = np.zeros(len(cols))
-        x[: min(len(cols), len(rows_lp.x) - 2 * R)] = rows_lp.x[: min(len(cols), len(rows_lp.x) - 2 * R)]
+        x = np.zeros(len(cols))  # columns added after this LP (diving) have weight 0
+        n_lp = min(len(cols), len(rows_lp.x) - 2 * R)
+        x[:n_lp] = rows_lp.x[:n_lp]
         for js in by_agent.values():
             best = max(js, key=lambda j: x[j])
             for j in js:

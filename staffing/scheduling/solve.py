@@ -438,6 +438,12 @@ def build_roster(
     m, _ = build_model(settings, horizon, magents, requests=requests, slopes=slopes, shift_cover=shift_cover)
     t_build = time.perf_counter() - t0
     t_warm = 0.0
+
+    def report_objective(obj: float) -> None:
+        """Progress report of a better roster from a heuristic (objective units)."""
+        if progress is not None:
+            progress(Progress(time.perf_counter() - t0, obj, None, None, 0))
+
     warm: dict[str, Any] = {}
     limit = settings.solver.time_limit_seconds
     if settings.solver.warm_start and not (stop_event is not None and stop_event.is_set()):
@@ -459,12 +465,8 @@ def build_roster(
 
             lns_budget = max(0.0, limit - (time.perf_counter() - t0)) * LNS_SHARE
 
-            def on_improve(obj: float) -> None:
-                if progress is not None:
-                    progress(Progress(time.perf_counter() - t0, obj, None, None, 0))
-
             lns = agent_lns(m, lns_budget, seed=settings.solver.random_seed, stop_event=stop_event,
-                            on_improve=on_improve, workers=min(LNS_WORKERS, settings.solver.num_workers))
+                            on_improve=report_objective, workers=min(LNS_WORKERS, settings.solver.num_workers))
             warm["lns"] = lns
             t_warm += lns["seconds"]
     cg = None
@@ -491,19 +493,16 @@ def build_roster(
             dive = CG.lp_guided_search(m, cg.lp_shift_values,
                                        DIVE_SHARE * max(limit - (time.perf_counter() - t0), 1.0),
                                        seed=settings.solver.random_seed, workers=settings.solver.num_workers)
-            if dive is not None and progress is not None:
-                progress(Progress(time.perf_counter() - t0, dive / C.OBJECTIVE_SCALE, None, None, 0))
+            if dive is not None:
+                report_objective(dive / C.OBJECTIVE_SCALE)
             t_warm += time.perf_counter() - t_dive
         if (m.hint is not None and CG_LNS_SHARE > 0 and not (cg.bound is not None and m.hint.objective(m.cp.proto)
                                                               <= cg.bound + 1e-9)):
             from staffing.scheduling.heuristic import agent_lns
 
-            def on_lns(obj: float) -> None:
-                if progress is not None:
-                    progress(Progress(time.perf_counter() - t0, obj, None, None, 0))
-
             warm["lns"] = agent_lns(m, CG_LNS_SHARE * max(limit - (time.perf_counter() - t0), 0.0),
-                                    seed=settings.solver.random_seed, stop_event=stop_event, on_improve=on_lns,
+                                    seed=settings.solver.random_seed, stop_event=stop_event,
+                                    on_improve=report_objective,
                                     stop_at=None if cg.bound is None else cg.bound / C.OBJECTIVE_SCALE,
                                     agent_excess=CG.cut_excess(m, cg.cuts) if cg.converged and cg.cuts else None,
                                     workers=min(LNS_WORKERS, settings.solver.num_workers))
