@@ -262,3 +262,70 @@ def test_agent_lns_on_day_level_cover_reaches_the_enumerated_optimum() -> None:
     # proves that step optimal the search stops instead of spending its budget
     again = agent_lns(m, 30.0, seed=4, workers=2)
     assert again["proven_optimal"] and again["seconds"] < 15 and again["objective_after"] == optimum
+
+
+def _every_valid_schedule(inst, s) -> list[dict[int, str]]:
+    """Every schedule of employee ``s`` the independent evaluator finds no hard violation in."""
+    import pandas as pd
+
+    options = [None] + [t.shift_id for t in inst.shifts if s.max_shifts.get(t.shift_id, 0) > 0]
+    out = []
+    for combo in itertools.product(options, repeat=inst.horizon_days):
+        sched = {d: sh for d, sh in enumerate(combo) if sh is not None}
+        frame = pd.DataFrame([(s.staff_id, d, sh) for d, sh in sched.items()], columns=["employee", "day", "shift"])
+        viol, _ = evaluate_roster(inst, frame)
+        if not [v for v in viol if v.startswith((f"{s.staff_id}:", f"{s.staff_id} "))]:
+            out.append(sched)
+    return out
+
+
+def test_mip_master_over_every_schedule_is_the_enumerated_optimum() -> None:
+    # the HiGHS integer master given *every* valid schedule of every employee (its own request
+    # penalty as the column cost) must return the brute-force optimum, and a roster that costs it
+    from staffing.scheduling.column_generation import _mip_master
+
+    inst = parse_curtois(SMALL)
+    optimum = _brute_force_optimum(inst)
+    m = _model(inst)
+    targets = [c for c, _, _ in m.cover_vars]
+    rows: dict[tuple[int, str], list[int]] = {}
+    for r, c in enumerate(targets):
+        rows.setdefault((c.day, c.template), []).append(r)
+    option_of = {o.template: i for i, o in enumerate(m.options)}
+    cols = []
+    for a, s in enumerate(inst.staff):
+        for sched in _every_valid_schedule(inst, s):
+            cost = sum(r.weight for r in inst.shift_on_requests if r.staff_id == s.staff_id
+                       and sched.get(r.day) != r.shift_id)
+            cost += sum(r.weight for r in inst.shift_off_requests if r.staff_id == s.staff_id
+                        and sched.get(r.day) == r.shift_id)
+            plan = tuple(sorted((d, option_of[sh]) for d, sh in sched.items()))
+            hit = np.array([r for d, sh in sched.items() for r in rows.get((d, sh), [])], dtype=np.int64)
+            cols.append((a, plan, 100.0 * cost, hit))
+    q = np.array([c.required for c in targets], float)
+    wu = np.array([100.0 * c.under_weight for c in targets])
+    wo = np.array([100.0 * c.over_weight for c in targets])
+    plan, objective, status = _mip_master(cols, len(targets), len(inst.staff), q, wu, wo, seconds=30)
+    assert status == 0 and objective == 100 * optimum
+    import pandas as pd
+
+    frame = pd.DataFrame([(inst.staff[a].staff_id, d, m.options[o].template) for a, week in plan.items()
+                          for d, o in week.items()], columns=["employee", "day", "shift"])
+    assert evaluate_roster(inst, frame) == ([], optimum)
+
+
+def test_give_up_hands_over_to_the_greedy_warm_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    # column generation that gives up before any round (forced here: no round is ever expected to
+    # fit) leaves its roster to the greedy warm start; the roster is still rule-valid and optimal
+    import staffing.scheduling.column_generation as cgmod
+    from staffing.scheduling.solve import build_roster
+
+    monkeypatch.setattr(cgmod, "EXPECTED_ROUNDS", 10 ** 9)
+    inst = parse_curtois(SMALL)
+    optimum = _brute_force_optimum(inst)
+    req, settings, agents, requests, covers = to_roster_problem(inst, time_limit_seconds=20, num_workers=2)
+    res = build_roster(req, settings, agents, requests=requests, shift_cover=covers, explain=False)
+    info = res.search["column_generation"]
+    assert info["gave_up"] and info["iterations"] == 0 and info["greedy_roster_objective"] is not None
+    assert info["greedy_roster_objective"] >= optimum
+    assert res.status == "optimal" and res.objective == optimum and len(res.violations) == 0

@@ -41,6 +41,7 @@ LNS_SHARE = 0.8  # share of the time left after the warm start given to heuristi
 CG_SHARE = 0.5  # most of the time left that column generation may use (day-level cover models)
 CG_LNS_SHARE = 0.8  # share of the time left after the LP-guided sub-search for the agent LNS (column_generation)
 DIVE_SHARE = 0.3  # share of the time left after it for the LP-guided sub-search (column_generation)
+INFORMED_ROUNDS = 3  # column generation that gives up before this many rounds hands over to the greedy warm start
 LNS_WORKERS = 2  # neighbourhoods solved in parallel by heuristic.agent_lns (one per core of the 2-core target)
 LNS_MIN_SHIFT_VARIABLES = 4_000  # smaller weeks: CP-SAT alone closes them; no agent LNS
 
@@ -484,10 +485,30 @@ def build_roster(
                 progress(Progress(cg.seconds, cg.plan_objective / C.OBJECTIVE_SCALE,
                                   None if cg.bound is None else cg.bound / C.OBJECTIVE_SCALE, None, 0))
         t_warm += cg.seconds
+        # gave up within INFORMED_ROUNDS rounds: the master's columns and LP say little (Instances 13
+        # and 19: rosters of 24,515-31,617 and LP-guided searches that found nothing)
+        uninformed = cg.gave_up and cg.iterations < INFORMED_ROUNDS
+        if uninformed and not (stop_event is not None and stop_event.is_set()):
+            # the greedy warm start of the interval models instead (every agent against the cover left
+            # by the others; Instance 13: 8,389 in 90 s); the better of the two rosters is kept
+            from staffing.scheduling.heuristic import warm_start
+
+            cg_objective = m.hint.objective(m.cp.proto) if m.hint is not None else math.inf
+            m.cp.clear_hints()
+            m.hint = None
+            greedy = warm_start(m, settings.solver.warm_start_share * limit, seed=settings.solver.random_seed,
+                                stop_event=stop_event)
+            t_warm += greedy["seconds"]
+            warm["greedy_after_give_up"] = None if m.hint is None else m.hint.objective(m.cp.proto) / C.OBJECTIVE_SCALE
+            if cg.plan is not None and (m.hint is None or m.hint.objective(m.cp.proto) >= cg_objective):
+                m.cp.clear_hints()
+                add_plan_hint(m, cg.plan)
+            elif m.hint is not None:
+                report_objective(m.hint.objective(m.cp.proto) / C.OBJECTIVE_SCALE)
         # per-agent Lagrangian cuts: CP-SAT's LP starts from the Dantzig-Wolfe bound, not the compact LP
         if cg.converged:  # cuts from unconverged duals are weak and slowed the later search down
             CG.add_lagrangian_cuts(m, cg.cuts)
-        if cg.lp_shift_values and cg.plan is not None and not (
+        if cg.lp_shift_values and cg.plan is not None and not uninformed and not (
                 cg.bound is not None and cg.plan_objective is not None and cg.plan_objective <= cg.bound):
             t_dive = time.perf_counter()
             dive = CG.lp_guided_search(m, cg.lp_shift_values,
@@ -603,6 +624,6 @@ def build_roster(
                     "roster_objective": None if cg.plan_objective is None else cg.plan_objective / C.OBJECTIVE_SCALE,
                     "iterations": cg.iterations, "columns": cg.columns, "converged": cg.converged,
                     "gave_up": cg.gave_up, "lagrangian_cuts": len(cg.cuts) if cg.converged else 0,
-                    "seconds": cg.seconds}},
+                    "seconds": cg.seconds, "greedy_roster_objective": warm.get("greedy_after_give_up")}},
         shift_cover=cover_df,
     )
