@@ -330,11 +330,8 @@ def column_generation(
 
     res = None  # the last master LP solved, None once columns were added after it
     t_loop = time.perf_counter()
-    # the first pricing of every agent (no cover prices) shows what a round costs: give up at once when
-    # EXPECTED_ROUNDS of them would not fit (Instance 13 spent 62 s on two rounds before giving up)
-    gave_up = (t_loop - t0) * EXPECTED_ROUNDS > left()
-    while (not gave_up and left() > 0.15 * budget_seconds
-           and not (stop_event is not None and stop_event.is_set())):
+    gave_up = False
+    while left() > 0.15 * budget_seconds and not (stop_event is not None and stop_event.is_set()):
         res = solve_master()
         if res.status != 0:
             break
