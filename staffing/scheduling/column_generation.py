@@ -56,7 +56,8 @@ from staffing.scheduling.model import RosterModel
 EXPECTED_ROUNDS = 8  # pricing rounds that must still fit in the budget, or column generation gives up
 DIVE_FIX_AT = 0.999  # diving fixes at once every agent with a schedule of at least this LP weight
 DIVE_PRICING_ROUNDS = 8  # pricing rounds after each diving step
-MASTER_SHARE = 0.25  # share of the budget the integer master may run past it after convergence
+MASTER_SHARE = 0.25  # share of the budget the integer master may run past it after convergence ...
+MASTER_SECONDS = 10.0  # ... but at most this long (s): where the master LP is weak (Instance 9) it cannot prove
 PRICE_SCALE = 1000  # dual prices are rounded to 1/PRICE_SCALE objective units in the pricing objective
 
 
@@ -396,7 +397,8 @@ def column_generation(
         # after convergence the master's columns are good and the HiGHS master often beats the dive
         # (Instance 7: 1,057 in 7 s against 1,060), so it may run past the budget by MASTER_SHARE
         plan_out, plan_obj, _status = _mip_master(cols, R, A, q, wu, wo, seconds=max(
-            1.0, left() + MASTER_SHARE * budget_seconds if converged else min(left(), 0.02 * budget_seconds)))
+            1.0, left() + min(MASTER_SECONDS, MASTER_SHARE * budget_seconds) if converged
+            else min(left(), 0.02 * budget_seconds)))
         if dive_obj is not None and (plan_obj is None or dive_obj < plan_obj):
             plan_out, plan_obj = dive_plan, dive_obj
     cuts = []
