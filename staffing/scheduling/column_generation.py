@@ -235,7 +235,8 @@ def column_generation(
     m : RosterModel
         Full model with ``cover_vars`` (see :func:`applicable`).
     budget_seconds : float
-        Wall-clock budget for pricing rounds and the integer master.
+        Wall-clock budget for pricing rounds and the integer master (after convergence the master
+        may run up to ``min(MASTER_SECONDS, MASTER_SHARE * budget_seconds)`` past it).
     seed : int
         Seed of the pricing solves.
     workers : int
