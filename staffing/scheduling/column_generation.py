@@ -305,24 +305,8 @@ def column_generation(
     fixed: dict[int, int] = {}  # diving: agent -> the only column it may take
 
     def solve_master() -> Any:
-        n = len(cols)
-        data, ri, ci = [], [], []
-        for j, (a, _plan, _cost, hit) in enumerate(cols):
-            ri.extend(hit.tolist())
-            ci.extend([j] * len(hit))
-            data.extend([1.0] * len(hit))
-            ri.append(R + a)
-            ci.append(j)
-            data.append(1.0)
-        for r in range(R):  # u_r and -o_r
-            ri += [r, r]
-            ci += [n + r, n + R + r]
-            data += [1.0, -1.0]
-        a_eq = sparse.csr_matrix((data, (ri, ci)), shape=(R + A, n + 2 * R))
-        b_eq = np.concatenate([q, np.ones(A)])
-        cost = np.concatenate([np.array([c[2] for c in cols]), wu, wo])
-        bounds_lo = np.zeros(n + 2 * R)
-        bounds_hi = np.concatenate([np.ones(n), q, np.full(R, np.inf)])
+        a_eq, b_eq, cost, bounds_hi = _master_problem(cols, R, A, q, wu, wo)
+        bounds_lo = np.zeros(len(cost))
         if fixed:
             for j, col in enumerate(cols):
                 if fixed.get(col[0], j) != j:
@@ -466,13 +450,42 @@ def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]]
         else:
             a = max(best_of, key=lambda k: x[best_of[k]])
             fixed[a] = best_of[a]
-    n = np.zeros(R)
+    return {a: dict(cols[j][1]) for a, j in fixed.items()}, _roster_cost(cols, list(fixed.values()), q, wu, wo)
+
+
+def _master_problem(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]], R: int, A: int,
+                    q: np.ndarray, wu: np.ndarray, wo: np.ndarray,
+                    ) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
+    """The master's equality rows (cover, then one convexity row per agent), right-hand side, costs
+    and upper bounds over ``[lambda (one per column), u (short), o (extra)]``."""
+    n = len(cols)
+    data, ri, ci = [], [], []
+    for j, (a, _plan, _cost, hit) in enumerate(cols):
+        ri.extend(hit.tolist())
+        ci.extend([j] * len(hit))
+        data.extend([1.0] * len(hit))
+        ri.append(R + a)
+        ci.append(j)
+        data.append(1.0)
+    for r in range(R):  # u_r and -o_r
+        ri += [r, r]
+        ci += [n + r, n + R + r]
+        data += [1.0, -1.0]
+    a_eq = sparse.csr_matrix((data, (ri, ci)), shape=(R + A, n + 2 * R))
+    b_eq = np.concatenate([q, np.ones(A)])
+    cost = np.concatenate([np.array([c[2] for c in cols]), wu, wo])
+    return a_eq, b_eq, cost, np.concatenate([np.ones(n), q, np.full(R, np.inf)])
+
+
+def _roster_cost(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]], chosen: list[int],
+                 q: np.ndarray, wu: np.ndarray, wo: np.ndarray) -> float:
+    """Master objective of one column per agent: the columns' own costs plus the cover penalties."""
+    n = np.zeros(len(q))
     cost = 0.0
-    for jf in fixed.values():
-        n[cols[jf][3]] += 1
-        cost += cols[jf][2]
-    cost += float((wu * np.maximum(q - n, 0)).sum() + (wo * np.maximum(n - q, 0)).sum())
-    return {a: dict(cols[j][1]) for a, j in fixed.items()}, cost
+    for j in chosen:
+        n[cols[j][3]] += 1
+        cost += cols[j][2]
+    return cost + float((wu * np.maximum(q - n, 0)).sum() + (wo * np.maximum(n - q, 0)).sum())
 
 
 def cut_excess(m: RosterModel, cuts: tuple[tuple[int, dict[tuple[int, int], int], int, int], ...],
@@ -523,41 +536,18 @@ def _mip_master(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.nda
     by_agent = {int(c[0]) for c in cols}
     if len(by_agent) < A or n == 0:
         return None, None, 2  # some agent has no column: no roster over these columns
-    data, ri, ci = [], [], []
-    for j, (a, _plan, _cost, hit) in enumerate(cols):
-        ri.extend(hit.tolist())
-        ci.extend([j] * len(hit))
-        data.extend([1.0] * len(hit))
-        ri.append(R + a)
-        ci.append(j)
-        data.append(1.0)
-    for r in range(R):
-        ri += [r, r]
-        ci += [n + r, n + R + r]
-        data += [1.0, -1.0]
-    a_eq = sparse.csr_matrix((data, (ri, ci)), shape=(R + A, n + 2 * R))
-    b_eq = np.concatenate([q, np.ones(A)])
-    cost = np.concatenate([np.array([c[2] for c in cols]), wu, wo])
+    a_eq, b_eq, cost, bounds_hi = _master_problem(cols, R, A, q, wu, wo)
     integrality = np.concatenate([np.ones(n), np.zeros(2 * R)])
-    bounds = optimize.Bounds(np.zeros(n + 2 * R), np.concatenate([np.ones(n), q, np.full(R, np.inf)]))
-    res = optimize.milp(cost, integrality=integrality, bounds=bounds,
+    res = optimize.milp(cost, integrality=integrality, bounds=optimize.Bounds(np.zeros(len(cost)), bounds_hi),
                         constraints=optimize.LinearConstraint(a_eq, b_eq, b_eq),
                         options={"time_limit": max(0.5, seconds), "disp": False, "mip_rel_gap": 0.0})
     if res.x is None:
         return None, None, int(res.status)
-    x = res.x[:n]
-    plan: dict[int, dict[int, int]] = {}
-    for j in np.flatnonzero(x > 0.5).tolist():
-        plan[int(cols[j][0])] = dict(cols[j][1])
+    chosen = np.flatnonzero(res.x[:n] > 0.5).tolist()
+    plan = {int(cols[j][0]): dict(cols[j][1]) for j in chosen}
     if len(plan) < A:
         return None, None, 1
-    nn = np.zeros(R)
-    total = 0.0
-    for j in np.flatnonzero(x > 0.5).tolist():
-        nn[cols[j][3]] += 1
-        total += cols[j][2]
-    total += float((wu * np.maximum(q - nn, 0)).sum() + (wo * np.maximum(nn - q, 0)).sum())
-    return plan, total, int(res.status)
+    return plan, _roster_cost(cols, chosen, q, wu, wo), int(res.status)
 
 
 def lp_guided_search(m: RosterModel, lp_values: dict[tuple[int, int, int], float], seconds: float, *,

@@ -499,12 +499,13 @@ def build_roster(
             greedy = warm_start(m, settings.solver.warm_start_share * limit, seed=settings.solver.random_seed,
                                 stop_event=stop_event)
             t_warm += greedy["seconds"]
-            warm["greedy_after_give_up"] = None if m.hint is None else m.hint.objective(m.cp.proto) / C.OBJECTIVE_SCALE
-            if cg.plan is not None and (m.hint is None or m.hint.objective(m.cp.proto) >= cg_objective):
+            greedy_objective = math.inf if m.hint is None else m.hint.objective(m.cp.proto)
+            warm["greedy_after_give_up"] = None if m.hint is None else greedy_objective / C.OBJECTIVE_SCALE
+            if cg.plan is not None and greedy_objective >= cg_objective:
                 m.cp.clear_hints()
                 add_plan_hint(m, cg.plan)
             elif m.hint is not None:
-                report_objective(m.hint.objective(m.cp.proto) / C.OBJECTIVE_SCALE)
+                report_objective(greedy_objective / C.OBJECTIVE_SCALE)
         # per-agent Lagrangian cuts: CP-SAT's LP starts from the Dantzig-Wolfe bound, not the compact LP
         if cg.converged:  # cuts from unconverged duals are weak and slowed the later search down
             CG.add_lagrangian_cuts(m, cg.cuts)
