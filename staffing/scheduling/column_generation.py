@@ -182,11 +182,14 @@ class _Pricer:
                     out[(d, o)] = c
         return out
 
-    def price(self, pi: np.ndarray, seconds: float) -> tuple[float, list[tuple[dict[int, int], float]], float]:
+    def price(self, pi: np.ndarray, seconds: float, guided: bool = True,
+              ) -> tuple[float, list[tuple[dict[int, int], float]], float]:
         """``(bound on the least reduced cost, schedules found with their costs, bound on the integer
         pricing objective)``, the best schedule last; reduced costs exclude ``mu_a``.  Every improving
         schedule CP-SAT meets on the way is kept (more columns per round: faster convergence and a
         richer integer master)."""
+        from staffing.scheduling.heuristic import single_agent_parameters
+
         pc = self.price_coefficients(pi)
         vs, cs = [self.var_at[k] for k in pc], list(pc.values())
         cp = self.sm.cp
@@ -196,12 +199,8 @@ class _Pricer:
             for d, o, var, _ in self.vars:
                 cp.add_hint(var, self.last.get(d) == o)
         solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
+        single_agent_parameters(solver, len(self.vars), guided)
         solver.parameters.random_seed = self.seed
-        # the LP of the linearised rules (hours, shift counts, runs) guides the search: 2-10x faster
-        # proofs on the long instances (Curtois 13-19: 1.5 s for 10 agents of Instance 19 instead of
-        # 17 s without; presolve off was 1.7x faster on small models but not with this)
-        solver.parameters.linearization_level = 2
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
         found = _Collector(self.vars, self.cost)
         code = solver.solve(cp, found)
@@ -288,11 +287,11 @@ def column_generation(
     def left() -> float:
         return budget_seconds - (time.perf_counter() - t0)
 
-    def run_pricing(pi: np.ndarray, per_solve: float, agents: list[int] | None = None,
+    def run_pricing(pi: np.ndarray, per_solve: float, agents: list[int] | None = None, guided: bool = True,
                     ) -> list[tuple[float, list[tuple[dict[int, int], float]], float]]:
         chosen = pricers if agents is None else [pricers[a] for a in agents]
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            return list(pool.map(lambda p: p.price(pi, per_solve), chosen))
+            return list(pool.map(lambda p: p.price(pi, per_solve, guided), chosen))
 
     best_bound = -math.inf
     best_pi = np.zeros(R)
@@ -435,7 +434,7 @@ def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]]
             pi = np.maximum(duals[:R], -wo)
             free = [a for a in range(A) if a not in fixed]
             per = max(0.05, min(1.0, 0.25 * (deadline - time.perf_counter()) / max(len(free), 1)))
-            out = run_pricing(pi, per, agents=free)
+            out = run_pricing(pi, per, agents=free, guided=False)  # many short solves: no LP overhead
             added = 0
             for a, (_b, found, _ib) in zip(free, out, strict=True):
                 for plan, cost in found:
