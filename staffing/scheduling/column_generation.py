@@ -348,6 +348,7 @@ def column_generation(
         lag = float(pi @ q + np.minimum(0.0, (wu - pi) * q).sum() + sum(b for b, _, _ in out))
         if lag > best_bound:
             best_bound, best_pi, best_raw = lag, pi, [ib for _, _, ib in out]
+        trace.append((time.perf_counter() - t0, lp_value, best_bound))
         added = 0
         for a, (_b, found, _ib) in enumerate(out):
             for plan, cost in found:
@@ -361,7 +362,6 @@ def column_generation(
             break
         if added == 0:
             smoothing = 0.0  # mis-pricing with smoothed duals: fall back to the LP duals
-        trace.append((time.perf_counter() - t0, lp_value, best_bound))
         per_round = (time.perf_counter() - t0) / (iterations + 1)  # the first pricing pass is a round too
         if iterations <= EARLY_ROUNDS and per_round * EXPECTED_ROUNDS > left():
             # too slow to converge in the budget (many agents x long horizons): an early bound is
