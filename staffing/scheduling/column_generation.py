@@ -51,6 +51,11 @@ from ortools.sat.python import cp_model
 from scipy import optimize, sparse
 
 from staffing.scheduling import constraints as C
+from staffing.scheduling.heuristic import (
+    hint_every_variable,
+    single_agent_model,
+    single_agent_parameters,
+)
 from staffing.scheduling.model import RosterModel
 
 EXPECTED_ROUNDS = 20  # pricing rounds that must fit in the budget (Curtois 11 / 17 / 15 converge in 18 / 29 / 36) ...
@@ -136,8 +141,6 @@ class _Pricer:
     """One agent's single-agent model with its own soft terms; prices schedules for given duals."""
 
     def __init__(self, m: RosterModel, a: int, rows: dict[tuple[int, str], list[int]], seed: int) -> None:
-        from staffing.scheduling.heuristic import single_agent_model
-
         ag = m.agents[a]
         sm = single_agent_model(m, ag)
         pens = (C.add_paid_cost(sm) + C.add_days_off_together(sm) + C.add_preferences(sm)
@@ -188,8 +191,6 @@ class _Pricer:
         pricing objective)``, the best schedule last; reduced costs exclude ``mu_a``.  Every improving
         schedule CP-SAT meets on the way is kept (more columns per round: faster convergence and a
         richer integer master)."""
-        from staffing.scheduling.heuristic import single_agent_parameters
-
         pc = self.price_coefficients(pi)
         vs, cs = [self.var_at[k] for k in pc], list(pc.values())
         cp = self.sm.cp
@@ -570,8 +571,6 @@ def lp_guided_search(m: RosterModel, lp_values: dict[tuple[int, int, int], float
     kept as the sub-model's hint.  On success every variable of ``m`` is hinted with the result
     (``m.hint`` updated) and its objective (model units) is returned; None otherwise.
     """
-    from staffing.scheduling.heuristic import hint_every_variable
-
     sub = m.cp.clone()
     sp = sub.proto
     for a in range(len(m.agents)):

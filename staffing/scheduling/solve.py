@@ -487,8 +487,7 @@ def build_roster(
         # unconverged: the integer master had little time and few good columns (Instances 13 and 19:
         # rosters of 22,210-31,617) and an LP-guided search from the unfinished LP found nothing
         # better than the greedy roster (Instance 19: 40 s for nothing, bound at 88 % of the LP)
-        uninformed = not cg.converged
-        if uninformed and not (stop_event is not None and stop_event.is_set()):
+        if not cg.converged and not (stop_event is not None and stop_event.is_set()):
             # the greedy warm start of the interval models as well (every agent against the cover left
             # by the others; Instance 13: 6,262 in 42 s); the better of the two rosters is kept
             from staffing.scheduling.heuristic import warm_start
@@ -500,7 +499,7 @@ def build_roster(
                                 stop_event=stop_event)
             t_warm += greedy["seconds"]
             greedy_objective = math.inf if m.hint is None else m.hint.objective(m.cp.proto)
-            warm["greedy_after_give_up"] = None if m.hint is None else greedy_objective / C.OBJECTIVE_SCALE
+            warm["greedy_after_column_generation"] = None if m.hint is None else greedy_objective / C.OBJECTIVE_SCALE
             if cg.plan is not None and greedy_objective >= cg_objective:
                 m.cp.clear_hints()
                 add_plan_hint(m, cg.plan)
@@ -509,7 +508,7 @@ def build_roster(
         # per-agent Lagrangian cuts: CP-SAT's LP starts from the Dantzig-Wolfe bound, not the compact LP
         if cg.converged:  # cuts from unconverged duals are weak and slowed the later search down
             CG.add_lagrangian_cuts(m, cg.cuts)
-        if cg.lp_shift_values and cg.plan is not None and not uninformed and not (
+        if cg.lp_shift_values and cg.plan is not None and cg.converged and not (
                 cg.bound is not None and cg.plan_objective is not None and cg.plan_objective <= cg.bound):
             t_dive = time.perf_counter()
             dive = CG.lp_guided_search(m, cg.lp_shift_values,
@@ -625,6 +624,6 @@ def build_roster(
                     "roster_objective": None if cg.plan_objective is None else cg.plan_objective / C.OBJECTIVE_SCALE,
                     "iterations": cg.iterations, "columns": cg.columns, "converged": cg.converged,
                     "gave_up": cg.gave_up, "lagrangian_cuts": len(cg.cuts) if cg.converged else 0,
-                    "seconds": cg.seconds, "greedy_roster_objective": warm.get("greedy_after_give_up")}},
+                    "seconds": cg.seconds, "greedy_roster_objective": warm.get("greedy_after_column_generation")}},
         shift_cover=cover_df,
     )
