@@ -282,7 +282,7 @@ def _every_valid_schedule(inst, s) -> list[dict[int, str]]:
 def test_mip_master_over_every_schedule_is_the_enumerated_optimum() -> None:
     # the HiGHS integer master given *every* valid schedule of every employee (its own request
     # penalty as the column cost) must return the brute-force optimum, and a roster that costs it
-    from staffing.scheduling.column_generation import _mip_master
+    from staffing.scheduling.column_generation import mip_master
 
     inst = parse_curtois(SMALL)
     optimum = _brute_force_optimum(inst)
@@ -305,7 +305,7 @@ def test_mip_master_over_every_schedule_is_the_enumerated_optimum() -> None:
     q = np.array([c.required for c in targets], float)
     wu = np.array([100.0 * c.under_weight for c in targets])
     wo = np.array([100.0 * c.over_weight for c in targets])
-    plan, objective, status = _mip_master(cols, len(targets), len(inst.staff), q, wu, wo, seconds=30)
+    plan, objective, status = mip_master(cols, len(targets), len(inst.staff), q, wu, wo, seconds=30)
     assert status == 0 and objective == 100 * optimum
     import pandas as pd
 

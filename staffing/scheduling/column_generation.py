@@ -65,6 +65,7 @@ DIVE_PRICING_ROUNDS = 8  # pricing rounds after each diving step
 MASTER_SHARE = 0.25  # share of the budget the integer master may run past it after convergence ...
 MASTER_SECONDS = 10.0  # ... but at most this long (s): where the master LP is weak (Instance 9) it cannot prove
 PRICING_SECONDS = 5.0  # most time of one agent's pricing solve (s)
+NEAR_CONVERGED_GAP = 0.01  # an unconverged run within this share of its master LP still gives strong cuts
 PRICE_SCALE = 1000  # dual prices are rounded to 1/PRICE_SCALE objective units in the pricing objective
 
 
@@ -100,6 +101,14 @@ class ColumnGenerationResult:
         ``(agent, {(day, option): coefficient}, constant, right-hand side)``, all integers, meaning
         ``sum coefficient x[agent, day, option] + constant >= right-hand side`` for every schedule
         the agent's rules allow (see :func:`add_lagrangian_cuts`).
+    lagrangian_floor : int or None
+        The Lagrangian bound of the cuts' prices in pricing units (``PRICE_SCALE`` x model units):
+        every roster has ``PRICE_SCALE x objective >= lagrangian_floor``; the sum of the agents'
+        integer pricing bounds and of the least cover term (see :func:`add_reduced_cost_limits`).
+        None when some agent's pricing bound is unknown.
+    own_costs : tuple
+        ``(agent, {(day, option): coefficient}, constant)`` for every agent whose own cost is linear
+        in its shift variables: ``PRICE_SCALE x`` its cost is ``sum coefficient x + constant``.
     """
 
     bound: float | None
@@ -114,6 +123,16 @@ class ColumnGenerationResult:
     cuts: tuple[tuple[int, dict[tuple[int, int], int], int, int], ...] = ()
     gave_up: bool = False
     trace: tuple[tuple[float, float, float], ...] = ()
+    lagrangian_floor: int | None = None
+    own_costs: tuple[tuple[int, dict[tuple[int, int], int], int], ...] = ()
+
+    @property
+    def near_converged(self) -> bool:
+        """Converged, or its bound within ``NEAR_CONVERGED_GAP`` of the last master LP (Instance 15 can
+        stop at 3,823 against an LP of 3,825 when the budget ends a few rounds early): its cuts and
+        reduced-cost limits are then nearly as strong as at convergence."""
+        return self.converged or (self.bound is not None and self.lp_value is not None
+                                  and self.lp_value - self.bound <= NEAR_CONVERGED_GAP * abs(self.lp_value))
 
 
 def applicable(m: RosterModel) -> bool:
@@ -390,7 +409,7 @@ def column_generation(
     else:
         # after convergence the master's columns are good and the HiGHS master often beats the dive
         # (Instance 7: 1,057 in 7 s against 1,060), so it may run past the budget by MASTER_SHARE
-        plan_out, plan_obj, _status = _mip_master(cols, R, A, q, wu, wo, seconds=max(
+        plan_out, plan_obj, _status = mip_master(cols, R, A, q, wu, wo, seconds=max(
             1.0, left() + min(MASTER_SECONDS, MASTER_SHARE * budget_seconds) if converged
             else min(left(), 0.02 * budget_seconds)))
         if dive_obj is not None and (plan_obj is None or dive_obj < plan_obj):
@@ -404,9 +423,30 @@ def column_generation(
         for k, c in pricers[a].price_coefficients(best_pi).items():
             coefs[k] = coefs.get(k, 0) + c
         cuts.append((a, {k: c for k, c in coefs.items() if c}, lin[1], math.ceil(raw - 1e-6)))
+    floor = None
+    if len(best_raw) == A and all(math.isfinite(raw) for raw in best_raw):
+        floor = sum(math.ceil(raw - 1e-6) for raw in best_raw) + _cover_floor(rows, best_pi, q, wu, wo, A)
+    own = tuple((a, dict(p.linear_cost[0]), p.linear_cost[1]) for a, p in enumerate(pricers)
+                if p.linear_cost is not None)
     return ColumnGenerationResult(bound, plan_out, plan_obj, lp_value, iterations, len(cols), converged,
                                   time.perf_counter() - t0, lp_values, tuple(cuts), gave_up,
-                                  tuple(trace))
+                                  tuple(trace), floor, own)
+
+
+def _cover_floor(rows: dict[tuple[int, str], list[int]], pi: np.ndarray, q: np.ndarray, wu: np.ndarray,
+                 wo: np.ndarray, n_agents: int) -> int:
+    """Least value of the cover part of ``PRICE_SCALE x objective`` once the agents' pricing terms are
+    taken out: ``sum_g min_n [round(PRICE_SCALE pi_g) n + PRICE_SCALE pen_g(n)]`` over the (day, shift
+    type) groups ``g`` (``pi_g`` the sum of the prices of the group's cover rows, exactly as the
+    pricing coefficients round it; ``pen_g(n)`` the under- and over-cover cost of ``n`` agents on
+    it) and every head count ``n = 0 .. n_agents``."""
+    n = np.arange(n_agents + 1, dtype=float)
+    total = 0
+    for rws in rows.values():
+        ix = np.asarray(rws, dtype=np.int64)
+        pen = (wu[ix, None] * np.maximum(q[ix, None] - n, 0.0) + wo[ix, None] * np.maximum(n - q[ix, None], 0.0)).sum(0)
+        total += int(np.min(round(PRICE_SCALE * float(pi[ix].sum())) * n + PRICE_SCALE * pen))
+    return total
 
 
 def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]], fixed: dict[int, int],
@@ -519,6 +559,61 @@ def cut_excess(m: RosterModel, cuts: tuple[tuple[int, dict[tuple[int, int], int]
     return excess
 
 
+@dataclass(frozen=True)
+class ReducedCostLimits:
+    """Per-agent upper limits on the Lagrangian cuts' left-hand sides, tightened as rosters improve.
+
+    With ``S_a(x) = PRICE_SCALE cost_a(x_a) - sum_g round(PRICE_SCALE pi_g) x_ag`` (the left-hand side
+    of agent ``a``'s cut, ``S_a >= B_a``) every roster satisfies
+    ``PRICE_SCALE objective(x) >= sum_a S_a(x) + cover floor`` (see :func:`_cover_floor`), hence
+    ``S_a(x) <= B_a + PRICE_SCALE objective(x) - lagrangian_floor``.  A roster no worse than ``upper``
+    therefore keeps each agent's schedule within ``PRICE_SCALE upper - lagrangian_floor`` of its
+    least reduced cost: reduced-cost fixing applied to whole schedules (Nemhauser & Wolsey 1988,
+    *Integer and Combinatorial Optimization*, I.2.3; Irnich, Desaulniers, Desrosiers & Hadjar 2010,
+    *Path-reduced costs for eliminating arcs in routing and scheduling*, INFORMS J. Comput.
+    22:297-313).  When the Dantzig-Wolfe bound is close to the incumbent (Curtois 5, 7, 17) this
+    leaves each agent only its near-cheapest schedules and CP-SAT's propagation prunes accordingly.
+
+    Attributes
+    ----------
+    constraints : tuple of int
+        Indices of the limit constraints in the model proto (and in every clone of it).
+    cut_rhs : tuple of int
+        ``B_a - constant_a`` of each (the cut's right-hand side less its constant).
+    floor : int
+        ``lagrangian_floor`` of the column generation run (pricing units).
+    """
+
+    constraints: tuple[int, ...]
+    cut_rhs: tuple[int, ...]
+    floor: int
+
+    def apply(self, proto: Any, upper: float) -> None:
+        """Rewrite the limits of ``proto`` (the model's or a clone's) for rosters of objective at most
+        ``upper`` (model units)."""
+        slack = math.floor(PRICE_SCALE * upper + 1e-6) - self.floor
+        for ci, rhs in zip(self.constraints, self.cut_rhs, strict=True):
+            dom = proto.constraints[ci].linear.domain
+            dom[len(dom) - 1] = rhs + slack
+
+
+def add_reduced_cost_limits(m: RosterModel, result: ColumnGenerationResult, upper: float,
+                            ) -> ReducedCostLimits | None:
+    """Add :class:`ReducedCostLimits` for every agent with a Lagrangian cut, set for rosters of objective
+    at most ``upper`` (model units, e.g. the incumbent's); None without cuts or floor."""
+    if not result.cuts or result.lagrangian_floor is None:
+        return None
+    idx, rhs_out = [], []
+    for a, coefs, const, rhs in result.cuts:
+        vs = [m.shift[a][d][o] for (d, o) in coefs]
+        idx.append(len(m.cp.proto.constraints))
+        m.cp.add(cp_model.LinearExpr.weighted_sum(vs, list(coefs.values())) <= rhs - const)
+        rhs_out.append(rhs - const)
+    limits = ReducedCostLimits(tuple(idx), tuple(rhs_out), int(result.lagrangian_floor))
+    limits.apply(m.cp.proto, upper)
+    return limits
+
+
 def add_lagrangian_cuts(m: RosterModel, cuts: tuple[tuple[int, dict[tuple[int, int], int], int, int], ...]) -> int:
     """Add the per-agent Lagrangian cuts of a column generation run to the full model.
 
@@ -535,7 +630,7 @@ def add_lagrangian_cuts(m: RosterModel, cuts: tuple[tuple[int, dict[tuple[int, i
     return len(cuts)
 
 
-def _mip_master(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]], R: int, A: int,
+def mip_master(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]], R: int, A: int,
                 q: np.ndarray, wu: np.ndarray, wo: np.ndarray, *, seconds: float,
                 ) -> tuple[dict[int, dict[int, int]] | None, float | None, int]:
     """One generated schedule per agent minimising the master objective, by HiGHS' branch and cut

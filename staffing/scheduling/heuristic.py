@@ -340,6 +340,7 @@ def add_plan_hint(m: RosterModel, plan: dict[int, dict[int, int]]) -> None:
 def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: Any = None,
               on_improve: Any = None, stop_at: float | None = None,
               agent_excess: Callable[[np.ndarray], np.ndarray] | None = None, workers: int = 1,
+              tighten: Callable[[Any, float], None] | None = None,
               ) -> dict[str, Any]:
     """Large-neighbourhood search over agents, starting from the warm-start roster in ``m.hint``.
 
@@ -383,6 +384,10 @@ def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: 
     workers : int
         Neighbourhoods solved in parallel (one CP-SAT worker each, in threads; CP-SAT releases the
         GIL); the best of each round is kept.
+    tighten : callable, optional
+        Called with each sub-model's proto and the incumbent's objective (model units) whenever the
+        incumbent improves, to tighten constraints that depend on it (e.g.
+        :meth:`column_generation.ReducedCostLimits.apply`).
 
     Returns
     -------
@@ -573,6 +578,9 @@ def agent_lns(m: RosterModel, budget_seconds: float, seed: int = 0, stop_event: 
                 best = win[1]
                 have_full = True
                 set_hints(best, True)
+                if tighten is not None:
+                    for sub in subs:
+                        tighten(sub.proto, best_obj * C.OBJECTIVE_SCALE)
             if proven:  # every agent and day was free and CP-SAT proved the step optimal: done
                 break
     finally:

@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 from staffing.errors import InputError
 from staffing.scheduling import column_generation as CG
 from staffing.scheduling import constraints as C
+from staffing.scheduling import enumeration as EN
 from staffing.scheduling import schema as R
 from staffing.scheduling.agents import Agent
 from staffing.scheduling.model import (
@@ -38,6 +39,7 @@ from staffing.settings import ServiceTargets
 STATUSES = ("optimal", "feasible", "no_solution", "infeasible", "stopped")
 LIGHT_PRESOLVE_ABOVE = 30_000  # shift variables above which CP-SAT's presolve is kept light
 LNS_SHARE = 0.8  # share of the time left after the warm start given to heuristic.agent_lns (0 = off)
+ENUMERATION_SHARE = 0.8  # share of the time left after the agent LNS for the exact enumeration (column generation)
 CG_SHARE = 0.5  # most of the time left that column generation may use (day-level cover models)
 CG_LNS_SHARE = 0.8  # share of the time left after the LP-guided sub-search for the agent LNS (column_generation)
 DIVE_SHARE = 0.3  # share of the time left after it for the LP-guided sub-search (column_generation)
@@ -470,6 +472,7 @@ def build_roster(
             warm["lns"] = lns
             t_warm += lns["seconds"]
     cg = None
+    cg_bound: float | None = None
     if (settings.solver.column_generation and not settings.solver.deterministic and CG.applicable(m)
             and m.hint is None and not (stop_event is not None and stop_event.is_set())):
         # agents meet only in day-level cover: Dantzig-Wolfe bound + price-and-branch warm start
@@ -506,10 +509,14 @@ def build_roster(
             elif m.hint is not None:
                 report_objective(greedy_objective / C.OBJECTIVE_SCALE)
         # per-agent Lagrangian cuts: CP-SAT's LP starts from the Dantzig-Wolfe bound, not the compact LP
-        if cg.converged:  # cuts from unconverged duals are weak and slowed the later search down
+        limits = None
+        cg_bound = cg.bound  # raised by the enumeration after the LNS
+        if cg.near_converged:  # cuts from far unconverged duals are weak and slowed the later search down
             CG.add_lagrangian_cuts(m, cg.cuts)
-        if cg.lp_shift_values and cg.plan is not None and cg.converged and not (
-                cg.bound is not None and cg.plan_objective is not None and cg.plan_objective <= cg.bound):
+            if m.hint is not None:  # and each agent's schedule kept near its least reduced cost
+                limits = CG.add_reduced_cost_limits(m, cg, m.hint.objective(m.cp.proto))
+        at_bound = m.hint is not None and cg_bound is not None and m.hint.objective(m.cp.proto) <= cg_bound + 1e-9
+        if cg.lp_shift_values and cg.plan is not None and cg.converged and not at_bound:
             t_dive = time.perf_counter()
             dive = CG.lp_guided_search(m, cg.lp_shift_values,
                                        DIVE_SHARE * max(limit - (time.perf_counter() - t0), 1.0),
@@ -517,21 +524,42 @@ def build_roster(
             if dive is not None:
                 report_objective(dive / C.OBJECTIVE_SCALE)
             t_warm += time.perf_counter() - t_dive
-        if (m.hint is not None and CG_LNS_SHARE > 0 and not (cg.bound is not None and m.hint.objective(m.cp.proto)
-                                                              <= cg.bound + 1e-9)):
+        if (m.hint is not None and CG_LNS_SHARE > 0 and not (cg_bound is not None and m.hint.objective(m.cp.proto)
+                                                              <= cg_bound + 1e-9)):
             from staffing.scheduling.heuristic import agent_lns
 
             warm["lns"] = agent_lns(m, CG_LNS_SHARE * max(limit - (time.perf_counter() - t0), 0.0),
                                     seed=settings.solver.random_seed, stop_event=stop_event,
                                     on_improve=report_objective,
-                                    stop_at=None if cg.bound is None else cg.bound / C.OBJECTIVE_SCALE,
-                                    agent_excess=CG.cut_excess(m, cg.cuts) if cg.converged and cg.cuts else None,
-                                    workers=min(LNS_WORKERS, settings.solver.num_workers))
+                                    stop_at=None if cg_bound is None else cg_bound / C.OBJECTIVE_SCALE,
+                                    agent_excess=CG.cut_excess(m, cg.cuts) if cg.near_converged and cg.cuts else None,
+                                    workers=min(LNS_WORKERS, settings.solver.num_workers),
+                                    tighten=None if limits is None else limits.apply)
             t_warm += warm["lns"]["seconds"]
+        if (m.hint is not None and cg_bound is not None and EN.applicable(m, cg) and ENUMERATION_SHARE > 0
+                and m.hint.objective(m.cp.proto) > cg_bound and not (stop_event is not None and stop_event.is_set())):
+            # every schedule that can still be in a better roster, and the master over them, exactly:
+            # proves the LNS roster optimal or raises the bound (Instance 5: 1,142 -> 1,143 in ~7 s);
+            # after the LNS, whose rosters come faster where the enumeration is large (Instances 7, 17)
+            upper = m.hint.objective(m.cp.proto)
+            enum = EN.enumerate_and_solve(m, cg, upper, ENUMERATION_SHARE * max(limit - (time.perf_counter() - t0), 1.0),
+                                          workers=min(2, settings.solver.num_workers))
+            t_warm += enum.seconds
+            cg_bound = max(cg_bound, enum.bound)
+            if enum.plan is not None and enum.plan_objective is not None and enum.plan_objective < upper:
+                m.cp.clear_hints()
+                add_plan_hint(m, enum.plan)
+                report_objective(enum.plan_objective / C.OBJECTIVE_SCALE)
+            warm["enumeration"] = {
+                "bound": enum.bound / C.OBJECTIVE_SCALE, "proven_optimal": enum.proven_optimal,
+                "roster_objective": None if enum.plan_objective is None else enum.plan_objective / C.OBJECTIVE_SCALE,
+                "levels": [(t / C.OBJECTIVE_SCALE, n, out) for t, n, out in enum.levels], "seconds": enum.seconds}
+        if limits is not None and m.hint is not None:
+            limits.apply(m.cp.proto, m.hint.objective(m.cp.proto))
     solver, code, log, stopped = solve_model(
         m, settings, progress=progress, stop_event=stop_event,
         time_limit_seconds=limit if settings.solver.deterministic else max(limit - t_build - t_warm, 1.0),
-        stop_at_objective=None if cg is None else cg.bound)
+        stop_at_objective=None if cg is None else cg_bound)
     t_solve = time.perf_counter() - t0 - t_build - t_warm
     proto = m.cp.proto
     size = {"agents": len(magents), "shift_variables": sum(len(v) for row in m.shift for v in row),
@@ -552,8 +580,8 @@ def build_roster(
             obj, bnd = _integral_objective(m, solver.objective_value, solver.best_objective_bound)
             obj, bnd = obj / C.OBJECTIVE_SCALE, bnd / C.OBJECTIVE_SCALE
             status = "optimal" if code == cp_model.OPTIMAL else "feasible"
-        if cg is not None and cg.bound is not None:  # the Dantzig-Wolfe bound, proven
-            cg_bnd = cg.bound / C.OBJECTIVE_SCALE
+        if cg is not None and cg_bound is not None:  # the Dantzig-Wolfe bound (or the enumeration's), proven
+            cg_bnd = cg_bound / C.OBJECTIVE_SCALE
             if bnd is None or cg_bnd > bnd:
                 bnd = min(cg_bnd, obj)
             if obj <= cg_bnd + 1e-9:
@@ -619,11 +647,12 @@ def build_roster(
                 "roster_from": "warm_start" if from_warm_start else ("cp_sat" if len(roster) else "none"),
                 "cp_sat_bound": cp_bound, "lp_bound": lp_bound,
                 "lns": {k_: v for k_, v in warm.get("lns", {}).items()},
+                "enumeration": warm.get("enumeration"),
                 "column_generation": None if cg is None else {
                     "bound": None if cg.bound is None else cg.bound / C.OBJECTIVE_SCALE,
                     "roster_objective": None if cg.plan_objective is None else cg.plan_objective / C.OBJECTIVE_SCALE,
                     "iterations": cg.iterations, "columns": cg.columns, "converged": cg.converged,
-                    "gave_up": cg.gave_up, "lagrangian_cuts": len(cg.cuts) if cg.converged else 0,
+                    "gave_up": cg.gave_up, "lagrangian_cuts": len(cg.cuts) if cg.near_converged else 0,
                     "seconds": cg.seconds, "greedy_roster_objective": warm.get("greedy_after_column_generation")}},
         shift_cover=cover_df,
     )
