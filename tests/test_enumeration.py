@@ -9,7 +9,11 @@ from ortools.sat.python import cp_model
 
 from staffing.curtois_format import evaluate_roster, parse_curtois
 from staffing.scheduling import enumeration as EN
-from staffing.scheduling.column_generation import PRICE_SCALE, add_reduced_cost_limits, column_generation
+from staffing.scheduling.column_generation import (
+    PRICE_SCALE,
+    add_reduced_cost_limits,
+    column_generation,
+)
 from tests.test_column_generation import SMALL, _brute_force_optimum, _every_valid_schedule, _model
 
 

@@ -65,7 +65,8 @@ DIVE_PRICING_ROUNDS = 8  # pricing rounds after each diving step
 MASTER_SHARE = 0.25  # share of the budget the integer master may run past it after convergence ...
 MASTER_SECONDS = 10.0  # ... but at most this long (s): where the master LP is weak (Instance 9) it cannot prove
 PRICING_SECONDS = 5.0  # most time of one agent's pricing solve (s)
-NEAR_CONVERGED_GAP = 0.01  # an unconverged run within this share of its master LP still gives strong cuts
+NEAR_CONVERGED_GAP = 0.01  # an unconverged run within this share of its master LP still gives strong cuts ...
+GRACE_SHARE = 0.15  # ... and may run on this share of its budget past it to converge (Instance 15)
 PRICE_SCALE = 1000  # dual prices are rounded to 1/PRICE_SCALE objective units in the pricing objective
 
 
@@ -263,7 +264,9 @@ def column_generation(
         Full model with ``cover_vars`` (see :func:`applicable`).
     budget_seconds : float
         Wall-clock budget for pricing rounds and the integer master (after convergence the master
-        may run up to ``min(MASTER_SECONDS, MASTER_SHARE * budget_seconds)`` past it).
+        may run up to ``min(MASTER_SECONDS, MASTER_SHARE * budget_seconds)`` past it; a run whose
+        bound is within ``NEAR_CONVERGED_GAP`` of its master LP may price up to ``GRACE_SHARE`` of
+        the budget past it).
     seed : int
         Seed of the pricing solves.
     workers : int
@@ -344,7 +347,14 @@ def column_generation(
     res = None  # the last master LP solved, None once columns were added after it
     gave_up = False
     trace: list[tuple[float, float, float]] = []
-    while left() > 0.15 * budget_seconds and not (stop_event is not None and stop_event.is_set()):
+    def near() -> bool:  # the bound within NEAR_CONVERGED_GAP of the master LP
+        return (math.isfinite(best_bound) and lp_value is not None
+                and lp_value - best_bound <= NEAR_CONVERGED_GAP * abs(lp_value))
+
+    def room() -> float:  # pricing time left: to 15 % of the budget, or its grace past it when near
+        return left() - 0.15 * budget_seconds if not near() else left() + GRACE_SHARE * budget_seconds
+
+    while room() > 0 and not (stop_event is not None and stop_event.is_set()):
         res = solve_master()
         if res.status != 0:
             break
@@ -363,7 +373,8 @@ def column_generation(
         pi = smoothing * best_pi + (1 - smoothing) * pi_lp if math.isfinite(best_bound) else pi_lp
         iterations += 1
         # a round prices every agent: keep it within about half of what is left
-        per_solve = max(0.05, min(PRICING_SECONDS, left() / 4, 0.5 * left() * max(1, workers) / max(A, 1)))
+        avail = max(left(), room())
+        per_solve = max(0.05, min(PRICING_SECONDS, avail / 4, 0.5 * avail * max(1, workers) / max(A, 1)))
         out = run_pricing(pi, per_solve)
         lag = float(pi @ q + np.minimum(0.0, (wu - pi) * q).sum() + sum(b for b, _, _ in out))
         if lag > best_bound:
@@ -410,7 +421,8 @@ def column_generation(
         # after convergence the master's columns are good and the HiGHS master often beats the dive
         # (Instance 7: 1,057 in 7 s against 1,060), so it may run past the budget by MASTER_SHARE
         plan_out, plan_obj, _status = mip_master(cols, R, A, q, wu, wo, seconds=max(
-            1.0, left() + min(MASTER_SECONDS, MASTER_SHARE * budget_seconds) if converged
+            0.5 * min(MASTER_SECONDS, MASTER_SHARE * budget_seconds),
+            left() + min(MASTER_SECONDS, MASTER_SHARE * budget_seconds) if converged
             else min(left(), 0.02 * budget_seconds)))
         if dive_obj is not None and (plan_obj is None or dive_obj < plan_obj):
             plan_out, plan_obj = dive_plan, dive_obj

@@ -29,7 +29,6 @@ import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -168,8 +167,8 @@ def enumerate_and_solve(m: RosterModel, cg: CG.ColumnGenerationResult, upper: fl
         slack = math.floor(CG.PRICE_SCALE * level + 1e-6) - int(cg.lagrangian_floor)
         deadline = t0 + seconds
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            found = list(pool.map(lambda cut: _agent_schedules(m, cut, slack, deadline - time.perf_counter()),
-                                  cg.cuts))
+            found = list(pool.map(lambda cut, s=slack, end=deadline: _agent_schedules(
+                m, cut, s, end - time.perf_counter()), cg.cuts))
         if time.perf_counter() - t0 > seconds:
             levels.append((level, 0, "time"))
             break

@@ -25,7 +25,6 @@ from ortools.sat.python import cp_model
 from staffing.scheduling import constraints as C
 from staffing.scheduling.model import MINUTES_PER_DAY, ModelAgent, RosterModel, build_variables
 
-
 PRESOLVE_MIN_SHIFT_VARIABLES = 200  # single-agent solves with fewer shift variables skip CP-SAT's presolve
 LNS_LINEARIZATION = 2  # CP-SAT linearization level of the LNS sub-solves (the rules' LP guides the search)
 

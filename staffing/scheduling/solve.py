@@ -39,9 +39,10 @@ from staffing.settings import ServiceTargets
 STATUSES = ("optimal", "feasible", "no_solution", "infeasible", "stopped")
 LIGHT_PRESOLVE_ABOVE = 30_000  # shift variables above which CP-SAT's presolve is kept light
 LNS_SHARE = 0.8  # share of the time left after the warm start given to heuristic.agent_lns (0 = off)
-ENUMERATION_SHARE = 0.8  # share of the time left after the agent LNS for the exact enumeration (column generation)
+ENUMERATION_SHARE = 0.9  # share of the time left after the agent LNS for the exact enumeration (column generation)
 CG_SHARE = 0.5  # most of the time left that column generation may use (day-level cover models)
-CG_LNS_SHARE = 0.8  # share of the time left after the LP-guided sub-search for the agent LNS (column_generation)
+CG_LNS_SHARE = 0.8  # share of the time left after the LP-guided sub-search for the agent LNS (column_generation) ...
+CG_LNS_SHARE_BEFORE_ENUMERATION = 0.7  # ... when the exact enumeration follows it
 DIVE_SHARE = 0.3  # share of the time left after it for the LP-guided sub-search (column_generation)
 LNS_WORKERS = 2  # neighbourhoods solved in parallel by heuristic.agent_lns (one per core of the 2-core target)
 LNS_MIN_SHIFT_VARIABLES = 4_000  # smaller weeks: CP-SAT alone closes them; no agent LNS
@@ -528,7 +529,8 @@ def build_roster(
                                                               <= cg_bound + 1e-9)):
             from staffing.scheduling.heuristic import agent_lns
 
-            warm["lns"] = agent_lns(m, CG_LNS_SHARE * max(limit - (time.perf_counter() - t0), 0.0),
+            share = CG_LNS_SHARE_BEFORE_ENUMERATION if EN.applicable(m, cg) and ENUMERATION_SHARE > 0 else CG_LNS_SHARE
+            warm["lns"] = agent_lns(m, share * max(limit - (time.perf_counter() - t0), 0.0),
                                     seed=settings.solver.random_seed, stop_event=stop_event,
                                     on_improve=report_objective,
                                     stop_at=None if cg_bound is None else cg_bound / C.OBJECTIVE_SCALE,
