@@ -39,10 +39,11 @@ from staffing.settings import ServiceTargets
 STATUSES = ("optimal", "feasible", "no_solution", "infeasible", "stopped")
 LIGHT_PRESOLVE_ABOVE = 30_000  # shift variables above which CP-SAT's presolve is kept light
 LNS_SHARE = 0.8  # share of the time left after the warm start given to heuristic.agent_lns (0 = off)
-ENUMERATION_SHARE = 0.9  # share of the time left after the agent LNS for the exact enumeration (column generation)
+ENUMERATION_SECONDS = 15.0  # most time for the exact enumeration after column generation: it either settles its
+# first levels within seconds (Instance 5: ~7 s) or not at all (7, 15, 17), so its time is kept short ...
+ENUMERATION_RESERVE = 0.25  # ... and at most this share of the time left after the LP-guided search
 CG_SHARE = 0.5  # most of the time left that column generation may use (day-level cover models)
-CG_LNS_SHARE = 0.8  # share of the time left after the LP-guided sub-search for the agent LNS (column_generation) ...
-CG_LNS_SHARE_BEFORE_ENUMERATION = 0.7  # ... when the exact enumeration follows it
+CG_LNS_SHARE = 0.8  # share of the time left after the LP-guided sub-search (and the enumeration's reserve) for the LNS
 DIVE_SHARE = 0.3  # share of the time left after it for the LP-guided sub-search (column_generation)
 LNS_WORKERS = 2  # neighbourhoods solved in parallel by heuristic.agent_lns (one per core of the 2-core target)
 LNS_MIN_SHIFT_VARIABLES = 4_000  # smaller weeks: CP-SAT alone closes them; no agent LNS
@@ -529,8 +530,9 @@ def build_roster(
                                                               <= cg_bound + 1e-9)):
             from staffing.scheduling.heuristic import agent_lns
 
-            share = CG_LNS_SHARE_BEFORE_ENUMERATION if EN.applicable(m, cg) and ENUMERATION_SHARE > 0 else CG_LNS_SHARE
-            warm["lns"] = agent_lns(m, share * max(limit - (time.perf_counter() - t0), 0.0),
+            left_now = max(limit - (time.perf_counter() - t0), 0.0)
+            reserve = min(ENUMERATION_SECONDS, ENUMERATION_RESERVE * left_now) if EN.applicable(m, cg) else 0.0
+            warm["lns"] = agent_lns(m, CG_LNS_SHARE * (left_now - reserve),
                                     seed=settings.solver.random_seed, stop_event=stop_event,
                                     on_improve=report_objective,
                                     stop_at=None if cg_bound is None else cg_bound / C.OBJECTIVE_SCALE,
@@ -538,13 +540,14 @@ def build_roster(
                                     workers=min(LNS_WORKERS, settings.solver.num_workers),
                                     tighten=None if limits is None else limits.apply)
             t_warm += warm["lns"]["seconds"]
-        if (m.hint is not None and cg_bound is not None and EN.applicable(m, cg) and ENUMERATION_SHARE > 0
+        if (m.hint is not None and cg_bound is not None and EN.applicable(m, cg) and ENUMERATION_SECONDS > 0
                 and m.hint.objective(m.cp.proto) > cg_bound and not (stop_event is not None and stop_event.is_set())):
             # every schedule that can still be in a better roster, and the master over them, exactly:
             # proves the LNS roster optimal or raises the bound (Instance 5: 1,142 -> 1,143 in ~7 s);
             # after the LNS, whose rosters come faster where the enumeration is large (Instances 7, 17)
             upper = m.hint.objective(m.cp.proto)
-            enum = EN.enumerate_and_solve(m, cg, upper, ENUMERATION_SHARE * max(limit - (time.perf_counter() - t0), 1.0),
+            enum = EN.enumerate_and_solve(m, cg, upper, min(ENUMERATION_SECONDS,
+                                                            0.9 * max(limit - (time.perf_counter() - t0), 1.0)),
                                           workers=min(2, settings.solver.num_workers))
             t_warm += enum.seconds
             cg_bound = max(cg_bound, enum.bound)
