@@ -603,7 +603,8 @@ class ReducedCostLimits:
     def apply(self, proto: Any, upper: float) -> None:
         """Rewrite the limits of ``proto`` (the model's or a clone's) for rosters of objective at most
         ``upper`` (model units)."""
-        slack = math.floor(PRICE_SCALE * upper + 1e-6) - self.floor
+        whole = round(upper)  # objectives are integers; undo float noise such as 574599.99999999994
+        slack = math.floor(PRICE_SCALE * (whole if abs(upper - whole) < 1e-6 else upper)) - self.floor
         for ci, rhs in zip(self.constraints, self.cut_rhs, strict=True):
             dom = proto.constraints[ci].linear.domain
             dom[len(dom) - 1] = rhs + slack
