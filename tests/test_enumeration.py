@@ -107,3 +107,15 @@ def test_enumeration_stops_when_an_agent_has_too_many_schedules(monkeypatch) -> 
     res = EN.enumerate_and_solve(m, cg, 100 * (optimum + 5), 60.0, workers=2)
     assert [out for _t, _n, out in res.levels] == ["too many"] and res.plan is None
     assert res.bound == cg.bound and not res.proven_optimal
+
+
+def test_enumeration_refuses_a_run_without_cuts() -> None:
+    import pytest
+
+    from staffing.errors import InputError
+
+    inst = parse_curtois(SMALL)
+    m = _model(inst)
+    cg = column_generation(m, 20.0, workers=1)
+    with pytest.raises(InputError, match="3 agents"):
+        EN.enumerate_and_solve(m, replace(cg, cuts=()), 1000.0, 10.0)

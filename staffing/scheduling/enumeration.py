@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
+from staffing.errors import InputError
 from staffing.scheduling import column_generation as CG
 from staffing.scheduling import constraints as C
 from staffing.scheduling.heuristic import single_agent_model
@@ -140,7 +141,11 @@ def enumerate_and_solve(m: RosterModel, cg: CG.ColumnGenerationResult, upper: fl
     EnumerationResult
     """
     t0 = time.perf_counter()
-    assert cg.bound is not None and cg.lagrangian_floor is not None
+    if not applicable(m, cg) or cg.bound is None or cg.lagrangian_floor is None:
+        raise InputError("enumerate_and_solve: expected a (nearly) converged column generation run with a bound, "
+                         "a Lagrangian floor and a cut and a linear own cost for every agent; found "
+                         f"near_converged={cg.near_converged}, bound={cg.bound}, floor={cg.lagrangian_floor}, "
+                         f"{len(cg.cuts)} cuts and {len(cg.own_costs)} linear costs for {len(m.agents)} agents.")
     g, _offset = CG.objective_granularity(m)
     targets = [c for c, _, _ in m.cover_vars]
     rows: dict[tuple[int, str], list[int]] = {}
@@ -158,24 +163,22 @@ def enumerate_and_solve(m: RosterModel, cg: CG.ColumnGenerationResult, upper: fl
     plan_obj: float | None = None
     proven = False
 
+    deadline = t0 + seconds
+
     def left() -> float:
-        return seconds - (time.perf_counter() - t0)
+        return deadline - time.perf_counter()
 
     level = bound
     while level < upper - 1e-9 and left() > 0.5:
         level = min(level, upper - g)
         slack = math.floor(CG.PRICE_SCALE * level + 1e-6) - int(cg.lagrangian_floor)
-        deadline = t0 + seconds
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             found = list(pool.map(lambda cut, s=slack, end=deadline: _agent_schedules(
                 m, cut, s, end - time.perf_counter()), cg.cuts))
-        if time.perf_counter() - t0 > seconds:
-            levels.append((level, 0, "time"))
-            break
-        if any(f is None for f in found):
-            levels.append((level, sum(len(f) for f in found if f is not None), "too many"))
-            break
         n_cols = sum(len(f) for f in found if f is not None)
+        if any(f is None for f in found):  # an agent's enumeration timed out or overflowed
+            levels.append((level, n_cols, "time" if time.perf_counter() >= deadline else "too many"))
+            break
         if n_cols > MAX_SCHEDULES:
             levels.append((level, n_cols, "too many"))
             break
