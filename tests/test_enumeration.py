@@ -27,9 +27,11 @@ def test_floor_is_a_lower_bound_below_the_optimum() -> None:
     optimum = _brute_force_optimum(inst)
     cg = column_generation(_model(inst), 20.0, workers=1)
     assert cg.converged and cg.lagrangian_floor is not None and cg.bound is not None
-    # the floor is the Lagrangian bound of the cuts' prices: at most the DW bound, at most the optimum
-    assert cg.lagrangian_floor / PRICE_SCALE <= cg.bound + 1e-9 <= 100 * optimum + 1e-9
-    assert cg.lagrangian_floor / PRICE_SCALE > cg.bound - 100  # and within one objective unit of it
+    # the floor is a Lagrangian bound (prices rounded as in the pricing): at most the optimum, and it
+    # must equal the sum of the cut right-hand sides plus a cover floor no larger than the cover cost
+    # of the optimal roster's head counts
+    assert cg.lagrangian_floor <= PRICE_SCALE * 100 * optimum
+    assert cg.lagrangian_floor > PRICE_SCALE * 100 * (optimum - 1)  # tight here: the DW bound is the optimum
 
 
 def test_limits_at_the_optimum_keep_it_and_below_it_leave_nothing_better() -> None:
@@ -44,6 +46,14 @@ def test_limits_at_the_optimum_keep_it_and_below_it_leave_nothing_better() -> No
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 2
     assert solver.solve(m.cp) == cp_model.OPTIMAL and round(solver.objective_value) == 100 * optimum
+    # the limits live at fixed indices: rewriting them in a clone leaves the model's own untouched
+    # (the proto's repeated fields do not support negative indices: [1] is the upper end)
+    clone = m.cp.clone()
+    own_end = [m.cp.proto.constraints[i].linear.domain[1] for i in limits.constraints]
+    limits.apply(clone.proto, 100 * (optimum + 7))
+    assert [clone.proto.constraints[i].linear.domain[1] - e for i, e in zip(limits.constraints, own_end)] \
+        == [700 * PRICE_SCALE] * 3
+    assert [m.cp.proto.constraints[i].linear.domain[1] for i in limits.constraints] == own_end
     limits.apply(m.cp.proto, 100 * (optimum - 1))
     ob = m.cp.proto.objective
     ob.domain.extend([-(2**40), int(100 * (optimum - 1) - ob.offset)])
@@ -119,3 +129,32 @@ def test_enumeration_refuses_a_run_without_cuts() -> None:
     cg = column_generation(m, 20.0, workers=1)
     with pytest.raises(InputError, match="3 agents"):
         EN.enumerate_and_solve(m, replace(cg, cuts=()), 1000.0, 10.0)
+
+
+def test_enumeration_master_rules_out_levels_with_candidate_schedules() -> None:
+    # bound and floor both lowered by 3 units (still valid): every level now has candidate schedules
+    # (those of the true levels 3 units higher), so the HiGHS master itself must show that the levels
+    # below the optimum hold no roster, and then find the optimum
+    inst = parse_curtois(SMALL)
+    optimum = _brute_force_optimum(inst)
+    m = _model(inst)
+    cg = column_generation(m, 20.0, workers=1)
+    low = replace(cg, bound=cg.bound - 300, lagrangian_floor=cg.lagrangian_floor - 300 * PRICE_SCALE)
+    res = EN.enumerate_and_solve(m, low, 100 * (optimum + 25), 60.0, workers=2)
+    assert [(t / 100, out) for t, _n, out in res.levels] == [(optimum - 3, "none"), (optimum - 2, "none"),
+                                                             (optimum, "roster")]
+    assert all(n >= 3 for _t, n, _out in res.levels)  # one schedule per employee at least, every level
+    assert res.proven_optimal and res.plan_objective == 100 * optimum
+    assert evaluate_roster(inst, _roster_frame(inst, m, res.plan)) == ([], optimum)
+
+
+def test_enumeration_honours_the_stop_event() -> None:
+    import threading
+
+    inst = parse_curtois(SMALL)
+    m = _model(inst)
+    cg = column_generation(m, 20.0, workers=1)
+    stop = threading.Event()
+    stop.set()
+    res = EN.enumerate_and_solve(m, replace(cg, bound=cg.bound - 300), cg.bound + 2500, 60.0, stop_event=stop)
+    assert res.levels == () and res.plan is None and not res.proven_optimal

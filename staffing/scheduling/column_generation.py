@@ -420,10 +420,11 @@ def column_generation(
     else:
         # after convergence the master's columns are good and the HiGHS master often beats the dive
         # (Instance 7: 1,057 in 7 s against 1,060), so it may run past the budget by MASTER_SHARE
+        # (a run that converged in its grace has no budget left: half the master's allowance then)
         plan_out, plan_obj, _status = mip_master(cols, R, A, q, wu, wo, seconds=max(
             0.5 * min(MASTER_SECONDS, MASTER_SHARE * budget_seconds),
-            left() + min(MASTER_SECONDS, MASTER_SHARE * budget_seconds) if converged
-            else min(left(), 0.02 * budget_seconds)))
+            left() + min(MASTER_SECONDS, MASTER_SHARE * budget_seconds)) if converged
+            else max(1.0, min(left(), 0.02 * budget_seconds)))
         if dive_obj is not None and (plan_obj is None or dive_obj < plan_obj):
             plan_out, plan_obj = dive_plan, dive_obj
     cuts = []

@@ -26,6 +26,7 @@ columns (Nemhauser & Wolsey 1988, *Integer and Combinatorial Optimization*, I.2.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -60,7 +61,8 @@ class EnumerationResult:
         solved to optimality.
     levels : tuple
         One ``(T, schedules enumerated, outcome)`` per level tried; outcome is ``"roster"``,
-        ``"none"`` (bound raised past ``T``), ``"too many"``, ``"time"`` or ``"master time"``.
+        ``"none"`` (bound raised past ``T``), ``"too many"``, ``"time"``, ``"stopped"`` or
+        ``"master time"``.
     seconds : float
         Wall-clock time.
     """
@@ -80,9 +82,13 @@ def applicable(m: RosterModel, cg: CG.ColumnGenerationResult) -> bool:
 
 
 def _agent_schedules(m: RosterModel, cut: tuple[int, dict[tuple[int, int], int], int, int], slack: int,
-                     seconds: float) -> list[tuple[tuple[int, int], ...]] | None:
+                     seconds: float, abort: threading.Event | None = None,
+                     ) -> list[tuple[tuple[int, int], ...]] | None:
     """Every schedule of the cut's agent with ``S_a <= B_a + slack`` (sorted ``(day, option)`` pairs),
-    or None when there are more than ``MAX_SCHEDULES_PER_AGENT`` or the time runs out."""
+    or None when there are more than ``MAX_SCHEDULES_PER_AGENT``, the time runs out or ``abort`` is set
+    (by another agent's failure or the caller's stop)."""
+    if seconds <= 0 or (abort is not None and abort.is_set()):
+        return None
     a, coefs, const, rhs = cut
     sm = single_agent_model(m, m.agents[a])
     vs = [sm.shift[0][d][o] for (d, o) in coefs]
@@ -100,17 +106,17 @@ def _agent_schedules(m: RosterModel, cut: tuple[int, dict[tuple[int, int], int],
             if len(self.found) > MAX_SCHEDULES_PER_AGENT:
                 self.overflow = True
                 self.stop_search()
+            elif abort is not None and abort.is_set():
+                self.stop_search()
 
     solver = cp_model.CpSolver()
     solver.parameters.enumerate_all_solutions = True
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.linearization_level = 2  # the LP of the rules prunes the enumeration (~1.5x faster)
-    if seconds <= 0:
-        return None
     cb = _All()
     code = solver.solve(sm.cp, cb)
-    if cb.overflow:
+    if cb.overflow or (abort is not None and abort.is_set()):
         return None
     if code == cp_model.INFEASIBLE:
         return []
@@ -120,7 +126,7 @@ def _agent_schedules(m: RosterModel, cut: tuple[int, dict[tuple[int, int], int],
 
 
 def enumerate_and_solve(m: RosterModel, cg: CG.ColumnGenerationResult, upper: float, seconds: float, *,
-                        workers: int = 2) -> EnumerationResult:
+                        workers: int = 2, stop_event: threading.Event | None = None) -> EnumerationResult:
     """Prove the incumbent optimal or find the optimum, level by level (see the module docstring).
 
     Parameters
@@ -135,6 +141,8 @@ def enumerate_and_solve(m: RosterModel, cg: CG.ColumnGenerationResult, upper: fl
         Wall-clock budget.
     workers : int
         Agents enumerated in parallel (CP-SAT releases the GIL).
+    stop_event : threading.Event, optional
+        Ends the enumeration (outcome ``"stopped"``).
 
     Returns
     -------
@@ -146,7 +154,9 @@ def enumerate_and_solve(m: RosterModel, cg: CG.ColumnGenerationResult, upper: fl
                          "a Lagrangian floor and a cut and a linear own cost for every agent; found "
                          f"near_converged={cg.near_converged}, bound={cg.bound}, floor={cg.lagrangian_floor}, "
                          f"{len(cg.cuts)} cuts and {len(cg.own_costs)} linear costs for {len(m.agents)} agents.")
-    g, _offset = CG.objective_granularity(m)
+    g, offset = CG.objective_granularity(m)
+    # every objective value is offset + g k: rosters no worse than upper are no worse than this grid point
+    upper = offset + g * math.floor((upper - offset) / g + 1e-9)
     targets = [c for c, _, _ in m.cover_vars]
     rows: dict[tuple[int, str], list[int]] = {}
     for r, c in enumerate(targets):
@@ -169,15 +179,27 @@ def enumerate_and_solve(m: RosterModel, cg: CG.ColumnGenerationResult, upper: fl
         return deadline - time.perf_counter()
 
     level = bound
-    while level < upper - 1e-9 and left() > 0.5:
+    while level < upper - 1e-9 and left() > 0.5 and not (stop_event is not None and stop_event.is_set()):
         level = min(level, upper - g)
         slack = math.floor(CG.PRICE_SCALE * level + 1e-6) - int(cg.lagrangian_floor)
+        abort = threading.Event()  # one agent's failure ends the level for all
+
+        def one(cut: tuple[int, dict[tuple[int, int], int], int, int], s: int = slack,
+                abort: threading.Event = abort) -> list[tuple[tuple[int, int], ...]] | None:
+            if stop_event is not None and stop_event.is_set():
+                abort.set()
+            out = _agent_schedules(m, cut, s, deadline - time.perf_counter(), abort)
+            if out is None:
+                abort.set()
+            return out
+
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            found = list(pool.map(lambda cut, s=slack, end=deadline: _agent_schedules(
-                m, cut, s, end - time.perf_counter()), cg.cuts))
+            found = list(pool.map(one, cg.cuts))
         n_cols = sum(len(f) for f in found if f is not None)
         if any(f is None for f in found):  # an agent's enumeration timed out or overflowed
-            levels.append((level, n_cols, "time" if time.perf_counter() >= deadline else "too many"))
+            stopped = stop_event is not None and stop_event.is_set()
+            levels.append((level, n_cols, "stopped" if stopped else "time" if time.perf_counter() >= deadline
+                           else "too many"))
             break
         if n_cols > MAX_SCHEDULES:
             levels.append((level, n_cols, "too many"))

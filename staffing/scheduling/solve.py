@@ -548,7 +548,7 @@ def build_roster(
             upper = m.hint.objective(m.cp.proto)
             enum = EN.enumerate_and_solve(m, cg, upper, min(ENUMERATION_SECONDS,
                                                             0.9 * max(limit - (time.perf_counter() - t0), 1.0)),
-                                          workers=min(2, settings.solver.num_workers))
+                                          workers=min(2, settings.solver.num_workers), stop_event=stop_event)
             t_warm += enum.seconds
             cg_bound = max(cg_bound, enum.bound)
             if enum.plan is not None and enum.plan_objective is not None and enum.plan_objective < upper:
