@@ -158,3 +158,13 @@ def test_enumeration_honours_the_stop_event() -> None:
     stop.set()
     res = EN.enumerate_and_solve(m, replace(cg, bound=cg.bound - 300), cg.bound + 2500, 60.0, stop_event=stop)
     assert res.levels == () and res.plan is None and not res.proven_optimal
+
+
+def test_near_converged_is_judged_against_the_master_lp() -> None:
+    inst = parse_curtois(SMALL)
+    cg = column_generation(_model(inst), 20.0, workers=1)
+    assert cg.converged and cg.near_converged
+    b = cg.bound
+    assert replace(cg, converged=False, lp_value=b * 1.009).near_converged  # within 1 % of the LP
+    assert not replace(cg, converged=False, lp_value=b * 1.02).near_converged
+    assert not replace(cg, converged=False, bound=None).near_converged
