@@ -157,6 +157,24 @@ def round_up_bound(value: float, g: int, offset: int) -> float:
     return float(offset + g * math.ceil((value - offset) / g - 1e-7))
 
 
+def cover_rows(m: RosterModel) -> tuple[dict[tuple[int, str], list[int]], np.ndarray, np.ndarray, np.ndarray]:
+    """The master's cover rows: ``(rows, q, wu, wo)`` -- the row indices of each (day, shift type),
+    the required head counts and the under- and over-cover weights (model units) per row."""
+    targets = [c for c, _, _ in m.cover_vars]
+    rows: dict[tuple[int, str], list[int]] = {}
+    for r, c in enumerate(targets):
+        rows.setdefault((c.day, c.template), []).append(r)
+    q = np.array([c.required for c in targets], float)
+    wu = np.array([round(c.under_weight * C.OBJECTIVE_SCALE) for c in targets], float)
+    wo = np.array([round(c.over_weight * C.OBJECTIVE_SCALE) for c in targets], float)
+    return rows, q, wu, wo
+
+
+def schedule_rows(m: RosterModel, rows: dict[tuple[int, str], list[int]], shifts: Any) -> list[int]:
+    """Cover rows a schedule works on; ``shifts`` are its ``(day, option)`` pairs."""
+    return [r for d, o in shifts for r in rows.get((d, m.options[o].template), [])]
+
+
 class _Pricer:
     """One agent's single-agent model with its own soft terms; prices schedules for given duals."""
 
@@ -281,14 +299,8 @@ def column_generation(
     ColumnGenerationResult
     """
     t0 = time.perf_counter()
-    targets = [c for c, _, _ in m.cover_vars]
-    R = len(targets)
-    rows: dict[tuple[int, str], list[int]] = {}
-    for r, c in enumerate(targets):
-        rows.setdefault((c.day, c.template), []).append(r)
-    q = np.array([c.required for c in targets], float)
-    wu = np.array([round(c.under_weight * C.OBJECTIVE_SCALE) for c in targets], float)
-    wo = np.array([round(c.over_weight * C.OBJECTIVE_SCALE) for c in targets], float)
+    rows, q, wu, wo = cover_rows(m)
+    R = len(q)
     A = len(m.agents)
     pricers = [_Pricer(m, a, rows, seed) for a in range(A)]
     g, offset = objective_granularity(m)
@@ -296,8 +308,7 @@ def column_generation(
     seen: set[tuple[int, tuple[tuple[int, int], ...]]] = set()
 
     def rows_hit(plan: dict[int, int]) -> list[int]:
-        """Cover targets a schedule works on."""
-        return [r for d, o in plan.items() for r in rows.get((d, m.options[o].template), [])]
+        return schedule_rows(m, rows, plan.items())
 
     def add_column(a: int, plan: dict[int, int], cost: float) -> bool:
         key = (a, tuple(sorted(plan.items())))
@@ -604,11 +615,17 @@ class ReducedCostLimits:
     def apply(self, proto: Any, upper: float) -> None:
         """Rewrite the limits of ``proto`` (the model's or a clone's) for rosters of objective at most
         ``upper`` (model units)."""
-        whole = round(upper)  # objectives are integers; undo float noise such as 574599.99999999994
-        slack = math.floor(PRICE_SCALE * (whole if abs(upper - whole) < 1e-6 else upper)) - self.floor
+        slack = reduced_cost_slack(upper, self.floor)
         for ci, rhs in zip(self.constraints, self.cut_rhs, strict=True):
             dom = proto.constraints[ci].linear.domain
             dom[len(dom) - 1] = rhs + slack
+
+
+def reduced_cost_slack(upper: float, floor: int) -> int:
+    """``PRICE_SCALE x upper - floor`` in whole pricing units: how far above its cut a schedule may
+    be in a roster of objective at most ``upper`` (model units)."""
+    whole = round(upper)  # objectives are integers; undo float noise such as 574599.99999999994
+    return math.floor(PRICE_SCALE * (whole if abs(upper - whole) < 1e-6 else upper)) - floor
 
 
 def add_reduced_cost_limits(m: RosterModel, result: ColumnGenerationResult, upper: float,

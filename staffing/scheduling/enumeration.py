@@ -36,7 +36,6 @@ from ortools.sat.python import cp_model
 
 from staffing.errors import InputError
 from staffing.scheduling import column_generation as CG
-from staffing.scheduling import constraints as C
 from staffing.scheduling.heuristic import single_agent_model
 from staffing.scheduling.model import RosterModel
 
@@ -157,14 +156,8 @@ def enumerate_and_solve(m: RosterModel, cg: CG.ColumnGenerationResult, upper: fl
     g, offset = CG.objective_granularity(m)
     # every objective value is offset + g k: rosters no worse than upper are no worse than this grid point
     upper = offset + g * math.floor((upper - offset) / g + 1e-9)
-    targets = [c for c, _, _ in m.cover_vars]
-    rows: dict[tuple[int, str], list[int]] = {}
-    for r, c in enumerate(targets):
-        rows.setdefault((c.day, c.template), []).append(r)
-    q = np.array([c.required for c in targets], float)
-    wu = np.array([round(c.under_weight * C.OBJECTIVE_SCALE) for c in targets], float)
-    wo = np.array([round(c.over_weight * C.OBJECTIVE_SCALE) for c in targets], float)
-    R, A = len(targets), len(m.agents)
+    rows, q, wu, wo = CG.cover_rows(m)
+    R, A = len(q), len(m.agents)
     cost_of = {a: (coefs, const) for a, coefs, const in cg.own_costs}
     bound = float(cg.bound)
     step = g
@@ -181,7 +174,7 @@ def enumerate_and_solve(m: RosterModel, cg: CG.ColumnGenerationResult, upper: fl
     level = bound
     while level < upper - 1e-9 and left() > 0.5 and not (stop_event is not None and stop_event.is_set()):
         level = min(level, upper - g)
-        slack = math.floor(CG.PRICE_SCALE * level + 1e-6) - int(cg.lagrangian_floor)
+        slack = CG.reduced_cost_slack(level, int(cg.lagrangian_floor))
         abort = threading.Event()  # one agent's failure ends the level for all
 
         def one(cut: tuple[int, dict[tuple[int, int], int], int, int], s: int = slack,
@@ -210,8 +203,7 @@ def enumerate_and_solve(m: RosterModel, cg: CG.ColumnGenerationResult, upper: fl
             coefs, const = cost_of[a]
             for sched in scheds or []:
                 cost = (sum(coefs.get(k, 0) for k in sched) + const) / CG.PRICE_SCALE
-                hit = [r for d, o in sched for r in rows.get((d, m.options[o].template), [])]
-                cols.append((a, sched, float(cost), np.array(hit, dtype=np.int64)))
+                cols.append((a, sched, float(cost), np.array(CG.schedule_rows(m, rows, sched), dtype=np.int64)))
         if len({c[0] for c in cols}) < A:  # some agent has no schedule cheap enough: no roster <= level
             levels.append((level, n_cols, "none"))
             bound = level + g
