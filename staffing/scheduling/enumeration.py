@@ -7,9 +7,12 @@ its own cost less the rounded cover prices of the shifts it works) and every ros
 ``PRICE_SCALE x objective >= sum_a S_a(x) + cover floor`` (the run's ``lagrangian_floor`` is
 ``sum_a B_a + cover floor``).  A roster of objective at most ``T`` therefore only uses schedules
 with ``S_a(x) <= B_a + PRICE_SCALE T - lagrangian_floor``: when the Dantzig-Wolfe bound is tight
-these are few (Curtois Instance 5 at ``T`` = the bound: 760 schedules for 16 employees, about
-7 s of enumeration).  CP-SAT enumerates all of them on each agent's own model; the set-partitioning
-master over exactly these schedules, solved to optimality by HiGHS, then either
+these are few (Curtois Instance 5 at ``T`` = the bound: 760 schedules for 16 employees).  The
+labelling search of :mod:`staffing.scheduling.labelling` enumerates all of them for day-level
+agents (0.5 s for Instance 5's level; CP-SAT's enumeration of each agent's own model, kept for
+other agents, took about 7 s); the master LP over them discards every schedule whose reduced cost
+under the LP's own duals exceeds the room left (:func:`lp_filter`), and the set-partitioning master
+over the rest, solved to optimality by HiGHS, then either
 
 * has a roster of objective ``<= T``: it is optimal, since every better roster is made of
   enumerated schedules; or
@@ -33,9 +36,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
+from scipy import optimize
 
 from staffing.errors import InputError
 from staffing.scheduling import column_generation as CG
+from staffing.scheduling import labelling as LB
 from staffing.scheduling.heuristic import single_agent_model
 from staffing.scheduling.model import RosterModel
 
@@ -85,13 +90,25 @@ def _agent_schedules(m: RosterModel, cut: tuple[int, dict[tuple[int, int], int],
                      ) -> list[tuple[tuple[int, int], ...]] | None:
     """Every schedule of the cut's agent with ``S_a <= B_a + slack`` (sorted ``(day, option)`` pairs),
     or None when there are more than ``MAX_SCHEDULES_PER_AGENT``, the time runs out or ``abort`` is set
-    (by another agent's failure or the caller's stop)."""
+    (by another agent's failure or the caller's stop).  Day-level agents go to the labelling search
+    (:mod:`staffing.scheduling.labelling`: on Curtois Instance 5 about 0.03 s per agent and level where
+    CP-SAT took seconds), the others to CP-SAT."""
     if seconds <= 0 or (abort is not None and abort.is_set()):
         return None
     a, coefs, const, rhs = cut
+    limit = rhs - const + slack
+    if LB.unsupported(m, a) is None:
+        return LB.Labeller(LB.rules_for(m, a)).schedules_within(coefs, limit, MAX_SCHEDULES_PER_AGENT, seconds, abort)
+    return cpsat_schedules(m, a, coefs, limit, seconds, abort)
+
+
+def cpsat_schedules(m: RosterModel, a: int, coefs: dict[tuple[int, int], int], limit: int, seconds: float,
+                    abort: threading.Event | None = None) -> list[tuple[tuple[int, int], ...]] | None:
+    """Every schedule of agent ``a`` with ``sum coefs x <= limit``, by CP-SAT's enumeration of its own
+    model (as :func:`_agent_schedules`; any rule the model has)."""
     sm = single_agent_model(m, m.agents[a])
     vs = [sm.shift[0][d][o] for (d, o) in coefs]
-    sm.cp.add(cp_model.LinearExpr.weighted_sum(vs, list(coefs.values())) <= rhs - const + slack)
+    sm.cp.add(cp_model.LinearExpr.weighted_sum(vs, list(coefs.values())) <= limit)
     shift_vars = [((d, o), var) for d, vd in enumerate(sm.shift[0]) for o, var in vd.items()]
 
     class _All(cp_model.CpSolverSolutionCallback):
@@ -122,6 +139,33 @@ def _agent_schedules(m: RosterModel, cut: tuple[int, dict[tuple[int, int], int],
     if code != cp_model.OPTIMAL:  # time out: the enumeration is incomplete
         return None
     return sorted(cb.found)
+
+
+def lp_filter(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]], R: int, A: int,
+              q: np.ndarray, wu: np.ndarray, wo: np.ndarray, level: float,
+              ) -> tuple[float, list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]]]:
+    """``(z, kept)``: the master LP's value over ``cols`` and the columns that can be in a roster of
+    objective ``<= level``.
+
+    With the LP's optimal duals ``y`` every roster ``x`` has ``c x = y b + sum_j rc_j x_j`` (``rc``
+    the reduced costs), so a roster no worse than ``level`` uses only columns with
+    ``rc_j <= level - z`` (reduced-cost fixing, Nemhauser & Wolsey 1988, I.2.3, with the bounds'
+    duals folded into ``z``).  With the LP's duals this is much sharper than the Lagrangian limits
+    the columns were enumerated with: the integer master then runs on a fraction of them.
+    ``z = inf`` (and no columns) when the LP is infeasible.
+    """
+    if not cols:
+        return math.inf, []
+    a_eq, b_eq, cost, hi = CG._master_problem(cols, R, A, q, wu, wo)
+    res = optimize.linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=np.column_stack([np.zeros(len(cost)), hi]),
+                           method="highs")
+    if res.status != 0:
+        return math.inf, []
+    y = np.asarray(res.eqlin.marginals, float)
+    rc = cost - a_eq.T @ y
+    room = level - float(res.fun) + 1e-6 * max(1.0, abs(level))
+    kept = [c for j, c in enumerate(cols) if rc[j] <= room]
+    return float(res.fun), kept
 
 
 def enumerate_and_solve(m: RosterModel, cg: CG.ColumnGenerationResult, upper: float, seconds: float, *,
@@ -204,11 +248,14 @@ def enumerate_and_solve(m: RosterModel, cg: CG.ColumnGenerationResult, upper: fl
             for sched in scheds or []:
                 cost = (sum(coefs.get(k, 0) for k in sched) + const) / CG.PRICE_SCALE
                 cols.append((a, sched, float(cost), np.array(CG.schedule_rows(m, rows, sched), dtype=np.int64)))
-        if len({c[0] for c in cols}) < A:  # some agent has no schedule cheap enough: no roster <= level
+        z_lp, kept = lp_filter(cols, R, A, q, wu, wo, level) if len({c[0] for c in cols}) == A else (math.inf, [])
+        if z_lp > level + 1e-6 or len({c[0] for c in kept}) < A:
+            # no roster <= level: some agent has no schedule cheap enough, or the master LP over
+            # every candidate is already above the level
             levels.append((level, n_cols, "none"))
             bound = level + g
         else:
-            p, obj, status = CG.mip_master(cols, R, A, q, wu, wo, seconds=max(0.5, left()))
+            p, obj, status = CG.mip_master(kept, R, A, q, wu, wo, seconds=max(0.5, left()))
             if p is not None and obj is not None and (plan_obj is None or obj < plan_obj):
                 plan, plan_obj = p, obj
             if status != 0:  # not solved to optimality in time: no conclusion at this level

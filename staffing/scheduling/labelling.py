@@ -1,0 +1,533 @@
+"""Exact single-agent schedules by dynamic programming and depth-first search (labelling).
+
+Column generation (:mod:`staffing.scheduling.column_generation`) prices one agent at a time: the
+cheapest rule-valid schedule for a linear cost per ``(day, shift option)``; the exact enumeration
+(:mod:`staffing.scheduling.enumeration`) needs *every* schedule under a cost limit.  For day-level
+agents -- one shift option per day at most, rules on days, minutes and runs -- both are shortest-
+path problems over the days, the classic resource-constrained pricing of nurse rostering
+(Jaumard, Semet & Vovor 1998; Burke & Curtois 2014, *New approaches to nurse rostering benchmark
+instances*, EJOR 237:71-81), and a label algorithm solves them far faster than a CP-SAT model
+of the agent (Curtois Instance 5: CP-SAT enumerated ~100-150 schedules per second).
+
+The algorithm has two parts:
+
+1. **Completion bounds** (backward dynamic programme, numpy over states): ``V[d][s, m]`` is the
+   least cost of days ``d .. D-1`` from the run state ``s`` before day ``d`` with ``m`` minutes
+   already worked.  The state holds what the rules on runs need -- no work yet / days off since
+   the last run (up to the minimum days off) / the option worked yesterday with the length of the
+   current run (up to the maximum) and whether that run began on the first day -- and the minutes
+   (in units of the options' greatest common divisor) carry the total paid-time limits.  It is
+   exact for forbidden successions, minimum rest, minimum and maximum consecutive working days,
+   minimum consecutive days off and the total minutes; it *relaxes* the per-template maxima, the
+   worked weekends, the weekly limits and the nights per week, so ``V`` is a lower bound.
+2. **Depth-first search** forward over the days with every rule checked exactly: a branch is cut
+   as soon as its cost so far plus ``V`` exceeds the limit (enumeration) or reaches the best
+   schedule found (pricing).  Since ``V`` is a valid bound, nothing under the limit is cut.
+
+:func:`unsupported` names what an agent has that the labeller does not model (the caller then
+keeps CP-SAT); :func:`rules_for` reads the agent's rules from the roster model, with the same
+conventions at the horizon's edges as :func:`staffing.scheduling.constraints.add_consecutive_days`.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from staffing.scheduling.model import MINUTES_PER_DAY, RosterModel
+
+INF = np.iinfo(np.int64).max // 4  # "no completion"; sums of two stay far from overflow
+
+
+@dataclass(frozen=True)
+class AgentRules:
+    """One agent's day-level rules, read from a roster model (:func:`rules_for`).
+
+    Attributes
+    ----------
+    n_days : int
+        Days of the horizon.
+    day_options : tuple of tuple of int
+        Shift options the agent may work, per day (availability and time off applied).
+    option_minutes : dict
+        Paid minutes of each option.
+    option_template : dict
+        Template name of each option.
+    night_options : frozenset
+        Options that are night shifts.
+    forbidden_next : frozenset of (int, int)
+        ``(o, p)``: option ``o`` on a day excludes option ``p`` on the next (forbidden template
+        successions and the minimum rest).
+    min_total_minutes, max_total_minutes : int
+        Paid minutes over the horizon.
+    min_run, max_run : int
+        Fewest and most working days in a row.
+    min_off : int
+        Fewest days off between two runs.
+    first_run_exempt, last_run_exempt : bool
+        A run touching the first (last) day may be shorter than ``min_run``.
+    weeks : tuple of tuple of int
+        7-day blocks (the last may be shorter).
+    week_min_minutes, week_max_minutes, week_min_days, week_max_days : int or None
+        Weekly limits (the minima apply to full weeks only); None where no limit applies.
+    weekends : tuple of tuple of int
+        Days of each weekend; ``max_weekends`` of them may be worked (None: no limit).
+    max_weekends : int or None
+    max_nights_per_week : int or None
+    template_max : dict
+        Most shifts of a template over the horizon (only limits that can bind).
+    """
+
+    n_days: int
+    day_options: tuple[tuple[int, ...], ...]
+    option_minutes: dict[int, int]
+    option_template: dict[int, str]
+    night_options: frozenset[int]
+    forbidden_next: frozenset[tuple[int, int]]
+    min_total_minutes: int
+    max_total_minutes: int
+    min_run: int
+    max_run: int
+    min_off: int
+    first_run_exempt: bool
+    last_run_exempt: bool
+    weeks: tuple[tuple[int, ...], ...]
+    week_min_minutes: int | None
+    week_max_minutes: int | None
+    week_min_days: int | None
+    week_max_days: int | None
+    weekends: tuple[tuple[int, ...], ...]
+    max_weekends: int | None
+    max_nights_per_week: int | None
+    template_max: dict[str, int]
+
+
+def unsupported(m: RosterModel, a: int) -> str | None:
+    """Why agent ``a`` cannot be priced by the labeller (None when it can).
+
+    The labeller models day-level agents: no headcount variable, no start-time spread that can
+    bind, and a minimum rest that only links consecutive days.
+    """
+    ag = m.agents[a]
+    if m.explain:
+        return "explain mode"
+    if ag.hired is not None:
+        return "headcount mode"
+    lab = m.settings.labor
+    days = m.shift[a]
+    if lab.max_start_spread_hours is not None:
+        starts = {m.options[o].start_minutes for vd in days for o in vd}
+        if starts and max(starts) - min(starts) > round(lab.max_start_spread_hours * 60):
+            return "start-time spread"
+    rest = round(lab.min_rest_hours * 60)
+    if rest > 0:
+        opts = {o for vd in days for o in vd}
+        if opts:
+            latest_end = max(m.options[o].start_minutes + m.options[o].span_minutes for o in opts)
+            earliest = min(m.options[o].start_minutes for o in opts)
+            if 2 * MINUTES_PER_DAY + earliest - latest_end < rest:
+                return "minimum rest spanning a day off"
+    return None
+
+
+def rules_for(m: RosterModel, a: int) -> AgentRules:
+    """Agent ``a``'s rules as the roster model states them (see :func:`unsupported` first)."""
+    ag = m.agents[a]
+    c = ag.contract
+    lab = m.settings.labor
+    D = m.horizon.n_days
+    days = m.shift[a]
+    day_options = tuple(tuple(sorted(vd)) for vd in days)
+    used = sorted({o for vd in day_options for o in vd})
+    opt = m.options
+    forbidden: set[tuple[int, int]] = set()
+    succ = set(lab.forbidden_successions)
+    rest = round(lab.min_rest_hours * 60)
+    for o in used:
+        for p in used:
+            gap = MINUTES_PER_DAY + opt[p].start_minutes - (opt[o].start_minutes + opt[o].span_minutes)
+            if (opt[o].template, opt[p].template) in succ or (rest > 0 and gap < rest):
+                forbidden.add((o, p))
+    max_possible = sum(max((opt[o].paid_minutes for o in vd), default=0) for vd in day_options)
+    max_total = max_possible if c.max_paid_hours_total is None else min(max_possible, round(c.max_paid_hours_total * 60))
+    min_total = 0 if not c.min_paid_hours_total else round(c.min_paid_hours_total * 60)
+    off_outside = lab.outside_horizon_is_off
+    weekends = tuple(tuple(w) for w in m.horizon.weekends(lab.weekend_days))
+    template_max = {}
+    for tpl, most in c.max_shifts_per_template:
+        n = sum(1 for vd in day_options if any(opt[o].template == tpl for o in vd))
+        if n > most:
+            template_max[tpl] = most
+    return AgentRules(
+        n_days=D,
+        day_options=day_options,
+        option_minutes={o: opt[o].paid_minutes for o in used},
+        option_template={o: opt[o].template for o in used},
+        night_options=frozenset(o for o in used if opt[o].night),
+        forbidden_next=frozenset(forbidden),
+        min_total_minutes=min_total,
+        max_total_minutes=max_total,
+        min_run=max(1, c.min_consecutive_days),
+        max_run=min(c.max_consecutive_days, D),
+        min_off=max(1, c.min_consecutive_days_off),
+        first_run_exempt=(not off_outside) or lab.runs_may_continue_before_start,
+        last_run_exempt=not off_outside,
+        weeks=tuple(tuple(w) for w in m.horizon.weeks()),
+        week_min_minutes=round(c.min_paid_hours_per_week * 60) if c.min_paid_hours_per_week > 0 else None,
+        week_max_minutes=round(c.max_paid_hours_per_week * 60) if c.max_paid_hours_per_week < 168 else None,
+        week_min_days=c.min_days_per_week if c.min_days_per_week > 0 else None,
+        week_max_days=c.max_days_per_week if c.max_days_per_week < 7 else None,
+        weekends=weekends,
+        max_weekends=c.max_weekends if c.max_weekends is not None and len(weekends) > c.max_weekends else None,
+        max_nights_per_week=c.max_nights_per_week,
+        template_max=template_max,
+    )
+
+
+def is_valid(rules: AgentRules, schedule: dict[int, int]) -> bool:
+    """Whether ``schedule`` (day -> option) satisfies every rule; written from the rules' definitions,
+    independently of the search."""
+    D = rules.n_days
+    work = [d in schedule for d in range(D)]
+    if any(o not in rules.day_options[d] for d, o in schedule.items()):
+        return False
+    for d in range(D - 1):
+        if work[d] and work[d + 1] and (schedule[d], schedule[d + 1]) in rules.forbidden_next:
+            return False
+    total = sum(rules.option_minutes[o] for o in schedule.values())
+    if not rules.min_total_minutes <= total <= rules.max_total_minutes:
+        return False
+    # runs of work and of days off
+    d = 0
+    while d < D:
+        e = d
+        while e < D and work[e] == work[d]:
+            e += 1
+        length = e - d
+        if work[d]:
+            if length > rules.max_run:
+                return False
+            exempt = (d == 0 and rules.first_run_exempt) or (e == D and rules.last_run_exempt)
+            if length < rules.min_run and not exempt:
+                return False
+        elif 0 < d and e < D and length < rules.min_off:
+            return False
+        d = e
+    for week in rules.weeks:
+        mins = sum(rules.option_minutes[schedule[x]] for x in week if x in schedule)
+        n = sum(1 for x in week if x in schedule)
+        nights = sum(1 for x in week if x in schedule and schedule[x] in rules.night_options)
+        full = len(week) == 7
+        if rules.week_max_minutes is not None and mins > rules.week_max_minutes:
+            return False
+        if full and rules.week_min_minutes is not None and mins < rules.week_min_minutes:
+            return False
+        if rules.week_max_days is not None and n > rules.week_max_days:
+            return False
+        if full and rules.week_min_days is not None and n < rules.week_min_days:
+            return False
+        if rules.max_nights_per_week is not None and nights > rules.max_nights_per_week:
+            return False
+    if rules.max_weekends is not None and sum(1 for w in rules.weekends
+                                              if any(work[x] for x in w)) > rules.max_weekends:
+        return False
+    for tpl, most in rules.template_max.items():
+        if sum(1 for o in schedule.values() if rules.option_template[o] == tpl) > most:
+            return False
+    return True
+
+
+class Labeller:
+    """Cheapest and all-under-a-limit schedules of one agent for linear costs (module docstring).
+
+    Parameters
+    ----------
+    rules : AgentRules
+        The agent's rules (:func:`rules_for`).
+    """
+
+    def __init__(self, rules: AgentRules) -> None:
+        self.rules = r = rules
+        D = r.n_days
+        opts = sorted(r.option_minutes)
+        self.opts = opts
+        unit = math.gcd(*(r.option_minutes[o] for o in opts), r.min_total_minutes, r.max_total_minutes) if opts else 1
+        unit = unit or 1
+        self.unit = unit
+        self.M = r.max_total_minutes // unit + 1
+        self.min_units = -(-r.min_total_minutes // unit)
+        self.len_units = {o: r.option_minutes[o] // unit for o in opts}
+        # run states: 0 = no work yet; 1..L = days off since the last run (L = min_off, saturating);
+        # then (option, run length 1..R, began on day 0) for work
+        L = r.min_off
+        self.R = R = r.max_run if r.max_run < D else max(1, r.min_run)
+        track_first = r.first_run_exempt and r.min_run > 1
+        self.firsts = (0, 1) if track_first else (0,)
+        self.off_state = {j: j for j in range(1, L + 1)}
+        work: dict[tuple[int, int, int], int] = {}
+        for o in opts:
+            for k in range(1, R + 1):
+                for f in self.firsts:
+                    work[(o, k, f)] = 1 + L + len(work)
+        self.work_state = work
+        self.S = S = 1 + L + len(work)
+        # transitions: off (choice -1) and each option; src -> dst or -1
+        off_next = np.full(S, -1, np.int64)
+        off_next[0] = 0
+        for j in range(1, L + 1):
+            off_next[j] = min(j + 1, L)
+        for (o, k, f), s in work.items():
+            if k >= r.min_run or f:
+                off_next[s] = 1
+        self.off_next = off_next
+        self.opt_next: dict[int, np.ndarray] = {}
+        self.opt_next_day0: dict[int, np.ndarray] = {}
+        for p in opts:
+            nxt = np.full(S, -1, np.int64)
+            nxt[0] = work[(p, 1, 0)]
+            nxt[L] = work[(p, 1, 0)]
+            for (o, k, f), s in work.items():
+                if (o, p) in r.forbidden_next:
+                    continue
+                if k + 1 <= r.max_run:
+                    nxt[s] = work[(p, min(k + 1, R), f)]
+            self.opt_next[p] = nxt
+            d0 = nxt.copy()
+            d0[0] = work[(p, 1, 1 if track_first else 0)]
+            self.opt_next_day0[p] = d0
+        end_ok = np.ones(S, bool)
+        if not r.last_run_exempt:
+            for (o, k, f), s in work.items():
+                if k < r.min_run and not f:
+                    end_ok[s] = False
+        self.end_ok = end_ok
+        # python lists for the search
+        self._off_next = off_next.tolist()
+        self._opt_next = {p: v.tolist() for p, v in self.opt_next.items()}
+        self._opt_next_day0 = {p: v.tolist() for p, v in self.opt_next_day0.items()}
+        self.day_choices = [tuple(r.day_options[d]) for d in range(D)]
+        self.week_of = [0] * D
+        for i, wk in enumerate(r.weeks):
+            for x in wk:
+                self.week_of[x] = i
+        self.week_last = {wk[-1]: i for i, wk in enumerate(r.weeks)}
+        self.weekend_of = [-1] * D
+        for i, wk in enumerate(r.weekends):
+            for x in wk:
+                self.weekend_of[x] = i
+        # worked weekends in the state when each weekend is one day or two consecutive ones: the
+        # second day adds a weekend only after an idle first day (the state knows yesterday)
+        track = r.max_weekends is not None and all(len(w) == 1 or (len(w) == 2 and w[1] == w[0] + 1)
+                                                   for w in r.weekends)
+        self.W = r.max_weekends + 1 if track and r.max_weekends is not None else 1
+        self.weekend_kind = [0] * D
+        if track:
+            for wk in r.weekends:
+                self.weekend_kind[wk[0]] = 1
+                if len(wk) == 2:
+                    self.weekend_kind[wk[1]] = 2
+
+    # ---------------------------------------------------------------- completion bounds
+    def completion_bounds(self, costs: dict[tuple[int, int], int]) -> list[list[list[list[int]]]]:
+        """``V[d][w][s][m]``: least cost of days ``d..D-1`` from run state ``s`` with ``w`` weekends
+        and ``m`` minute units worked (INF: no valid completion), for the integer cost of each
+        ``(day, option)``."""
+        r = self.rules
+        D, S, M, W = r.n_days, self.S, self.M, self.W
+        V = np.full((W, S, M), INF, np.int64)
+        ok_m = np.arange(M) >= self.min_units
+        V[:, self.end_ok[:, None] & ok_m[None, :]] = 0
+        out: list[list[list[list[int]]]] = [[] for _ in range(D + 1)]
+        out[D] = V.tolist()
+        src_off = np.flatnonzero(self.off_next >= 0)
+        dst_off = self.off_next[src_off]
+        idle = np.zeros(S, bool)  # states that did not work yesterday
+        idle[: 1 + self.rules.min_off] = True
+        for d in range(D - 1, -1, -1):
+            Wd = np.full((W, S, M), INF, np.int64)
+            Wd[:, src_off] = V[:, dst_off]
+            kind = self.weekend_kind[d]
+            for p in self.day_choices[d]:
+                nxt = self.opt_next_day0[p] if d == 0 else self.opt_next[p]
+                k = self.len_units[p]
+                if k >= M:
+                    continue
+                c = costs.get((d, p), 0)
+                ok = nxt >= 0
+                # a weekend's first day worked, or its second after an idle first, adds a weekend
+                new_we = ok if kind == 1 else ok & idle if kind == 2 else np.zeros(S, bool)
+                same = ok & ~new_we
+                src = np.flatnonzero(same)
+                if len(src):
+                    cand = V[:, nxt[src], k:] + c
+                    Wd[:, src, : M - k] = np.minimum(Wd[:, src, : M - k], cand)
+                src = np.flatnonzero(new_we)
+                if len(src) and W > 1:
+                    cand = V[1:, nxt[src], k:] + c
+                    Wd[:-1, src, : M - k] = np.minimum(Wd[:-1, src, : M - k], cand)
+            Wd[Wd >= INF // 2] = INF  # unreachable stays unreachable whatever the costs added
+            V = Wd
+            out[d] = V.tolist()
+        return out
+
+    # ---------------------------------------------------------------- search
+    def _search(self, costs: dict[tuple[int, int], int], limit: int, *, enumerate_all: bool, max_count: int,
+                deadline: float, abort: threading.Event | None = None,
+                ) -> tuple[list[tuple[int, tuple[tuple[int, int], ...]]], bool, int]:
+        """Schedules of cost ``<= limit`` (all of them, or a descending chain of improvements when
+        ``enumerate_all`` is False) as ``(cost, ((day, option), ...))``; ``complete`` is False when
+        ``max_count`` or the deadline stopped the search; the last value is the root bound."""
+        r = self.rules
+        D = r.n_days
+        V = self.completion_bounds(costs)
+        root = V[0][0][0][0]
+        found: list[tuple[int, tuple[tuple[int, int], ...]]] = []
+        if root >= INF or root > limit:
+            return found, True, root
+        lim = [limit]
+        opts_min = self.len_units
+        tmax = r.template_max
+        tcount = {t: 0 for t in tmax}
+        wk_minutes = [0] * len(r.weeks)
+        wk_days = [0] * len(r.weeks)
+        wk_nights = [0] * len(r.weeks)
+        wkend_worked = [False] * len(r.weekends)
+        n_wkends = [0]
+        path: list[tuple[int, int]] = []
+        state = {"stop": False, "nodes": 0}
+        off_next, opt_next, opt_next0 = self._off_next, self._opt_next, self._opt_next_day0
+        minutes = r.option_minutes
+        week_of, weekend_of, week_last = self.week_of, self.weekend_of, self.week_last
+        nights = r.night_options
+        max_w = r.max_weekends
+        w_max_min, w_min_min = r.week_max_minutes, r.week_min_minutes
+        w_max_d, w_min_d = r.week_max_days, r.week_min_days
+        max_n = r.max_nights_per_week
+        tracked = self.W > 1
+
+        def week_done(d: int) -> bool:
+            i = week_last.get(d)
+            if i is None or len(r.weeks[i]) < 7:
+                return True
+            if w_min_min is not None and wk_minutes[i] < w_min_min:
+                return False
+            return not (w_min_d is not None and wk_days[i] < w_min_d)
+
+        def visit(d: int, s: int, mu: int, g: int) -> None:
+            if state["stop"]:
+                return
+            state["nodes"] += 1
+            if state["nodes"] % 4096 == 0 and (time.perf_counter() > deadline
+                                               or (abort is not None and abort.is_set())):
+                state["stop"] = True
+                return
+            if d == D:
+                found.append((g, tuple(path)))
+                if enumerate_all:
+                    if len(found) > max_count:
+                        state["stop"] = True
+                else:
+                    lim[0] = g - 1
+                return
+            Vd = V[d + 1]
+            Vn = Vd[n_wkends[0]] if tracked else Vd[0]
+            kids: list[tuple[int, int, int, int]] = []  # (bound, option or -1, next state, next minutes)
+            s2 = off_next[s]
+            if s2 >= 0:
+                v = Vn[s2][mu]
+                if v < INF and g + v <= lim[0]:
+                    kids.append((g + v, -1, s2, mu))
+            wi = week_of[d]
+            for p in self.day_choices[d]:
+                s2 = (opt_next0 if d == 0 else opt_next)[p][s]
+                if s2 < 0:
+                    continue
+                m2 = mu + opts_min[p]
+                if m2 >= self.M:
+                    continue
+                we = weekend_of[d]
+                fresh = we >= 0 and not wkend_worked[we]
+                if max_w is not None and fresh and n_wkends[0] + 1 > max_w:
+                    continue
+                v = (Vd[n_wkends[0] + 1] if tracked and fresh else Vn)[s2][m2]
+                if v >= INF:
+                    continue
+                c = costs.get((d, p), 0)
+                b = g + c + v
+                if b > lim[0]:
+                    continue
+                t = r.option_template[p]
+                if t in tmax and tcount[t] >= tmax[t]:
+                    continue
+                if w_max_min is not None and wk_minutes[wi] + minutes[p] > w_max_min:
+                    continue
+                if w_max_d is not None and wk_days[wi] + 1 > w_max_d:
+                    continue
+                if max_n is not None and p in nights and wk_nights[wi] + 1 > max_n:
+                    continue
+                kids.append((b, p, s2, m2))
+            if not enumerate_all:
+                kids.sort()
+            for b, p, s2, m2 in kids:
+                if b > lim[0] or state["stop"]:
+                    continue
+                if p < 0:
+                    if week_done(d):
+                        visit(d + 1, s2, m2, g)
+                    continue
+                c = costs.get((d, p), 0)
+                t = r.option_template[p]
+                we = weekend_of[d]
+                new_we = we >= 0 and not wkend_worked[we]
+                if t in tcount:
+                    tcount[t] += 1
+                wk_minutes[wi] += minutes[p]
+                wk_days[wi] += 1
+                if p in nights:
+                    wk_nights[wi] += 1
+                if new_we:
+                    wkend_worked[we] = True
+                    n_wkends[0] += 1
+                path.append((d, p))
+                if week_done(d):
+                    visit(d + 1, s2, m2, g + c)
+                path.pop()
+                if new_we:
+                    wkend_worked[we] = False
+                    n_wkends[0] -= 1
+                if p in nights:
+                    wk_nights[wi] -= 1
+                wk_days[wi] -= 1
+                wk_minutes[wi] -= minutes[p]
+                if t in tcount:
+                    tcount[t] -= 1
+
+        visit(0, 0, 0, 0)
+        return found, not state["stop"], root
+
+    def cheapest(self, costs: dict[tuple[int, int], int], seconds: float = math.inf,
+                 ) -> tuple[int, list[tuple[int, dict[int, int]]]]:
+        """``(bound, schedules)``: the least cost over every valid schedule (exact when the search
+        finished in time, else the completion bound of the start) and the improving schedules met,
+        cheapest last, as ``(cost, {day: option})``.  The bound is INF when no schedule exists."""
+        found, complete, root = self._search(costs, INF - 1, enumerate_all=False, max_count=0,
+                                             deadline=time.perf_counter() + seconds)
+        plans = [(g, dict(p)) for g, p in found]
+        if complete:
+            return (plans[-1][0] if plans else INF), plans
+        return root, plans
+
+    def schedules_within(self, costs: dict[tuple[int, int], int], limit: int, max_count: int,
+                         seconds: float = math.inf, abort: threading.Event | None = None,
+                         ) -> list[tuple[tuple[int, int], ...]] | None:
+        """Every valid schedule of cost ``<= limit`` as sorted ``(day, option)`` tuples, or None when
+        there are more than ``max_count``, the time runs out or ``abort`` is set."""
+        found, complete, _root = self._search(costs, limit, enumerate_all=True, max_count=max_count,
+                                              deadline=time.perf_counter() + seconds, abort=abort)
+        if not complete:
+            return None
+        return [p for _g, p in found]
