@@ -246,7 +246,8 @@ def parse_curtois(text: str, *, name: str = "instance") -> CurtoisInstance:
 
 
 def evaluate_roster(
-    inst: CurtoisInstance, roster: pd.DataFrame, *, runs_may_continue_before_start: bool = False
+    inst: CurtoisInstance, roster: pd.DataFrame, *, runs_may_continue_before_start: bool = False,
+    runs_may_continue_after_end: bool = False,
 ) -> tuple[list[str], int]:
     """Independent check of a roster against an instance: hard violations and soft penalty.
 
@@ -262,6 +263,8 @@ def evaluate_roster(
         When True, a working run touching day 0 is exempt from the minimum consecutive
         shifts (the convention behind the published values); default False (days before
         the horizon are days off, as the benchmark text says).
+    runs_may_continue_after_end : bool
+        When True, a working run touching the last day is exempt too.
 
     Returns
     -------
@@ -304,7 +307,7 @@ def evaluate_roster(
             if on:
                 if length > c.max_consecutive_shifts:
                     violations.append(f"{e}: {length} consecutive shifts > {c.max_consecutive_shifts} from day {d}")
-                exempt = runs_may_continue_before_start and d == 0
+                exempt = (runs_may_continue_before_start and d == 0) or (runs_may_continue_after_end and end == horizon)
                 if length < c.min_consecutive_shifts and not exempt:
                     violations.append(f"{e}: {length} consecutive shifts < {c.min_consecutive_shifts} from day {d}")
             elif d > 0 and end < horizon and length < c.min_consecutive_days_off:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from staffing.curtois_format import evaluate_roster, parse_curtois, read_curtois
@@ -93,3 +94,47 @@ def test_evaluator_flags_each_rule() -> None:
     assert "2 consecutive shifts < 3 from day 0" in text
     assert "1 consecutive days off < 2 from day 2" in text
     assert "paid minutes outside" in text
+
+
+def test_runs_touching_the_last_day_convention() -> None:
+    # Three days, min 2 consecutive shifts, cover wants only the last day. Strict and published:
+    # a one-day run at the end is illegal, so the employee works days 1 and 2 (over-cover 1) or not
+    # at all (under-cover 10); edges convention: the run may continue after the horizon, exempt.
+    text = """
+SECTION_HORIZON
+3
+SECTION_SHIFTS
+D,480,
+SECTION_STAFF
+A,D=3,1440,0,3,2,1,1
+SECTION_COVER
+0,D,0,10,1
+1,D,0,10,1
+2,D,1,10,1
+"""
+    inst = parse_curtois(text)
+    for first in (False, True):
+        res = solve_curtois(inst, time_limit_seconds=10, num_workers=2, runs_may_continue_before_start=first)
+        assert res.objective == 1 and sorted(res.roster["day"]) == [1, 2]
+    edges = solve_curtois(inst, time_limit_seconds=10, num_workers=2, runs_may_continue_before_start=True,
+                          edges_exempt=True)
+    assert edges.objective == 0 and sorted(edges.roster["day"]) == [2]
+    assert evaluate_roster(inst, edges.roster, runs_may_continue_before_start=True)[0] != []
+    assert evaluate_roster(inst, edges.roster, runs_may_continue_before_start=True,
+                           runs_may_continue_after_end=True) == ([], 0)
+
+
+def test_cli_conventions(tmp_path, capsys) -> None:
+    # `wfm curtois --convention`: the last-day instance above costs 1 strictly and 0 with edges
+    from staffing.cli import main
+
+    path = tmp_path / "last_day.txt"
+    path.write_text("SECTION_HORIZON\n3\nSECTION_SHIFTS\nD,480,\nSECTION_STAFF\nA,D=3,1440,0,3,2,1,1\n"
+                    "SECTION_COVER\n0,D,0,10,1\n1,D,0,10,1\n2,D,1,10,1\n")
+    out = tmp_path / "roster.csv"
+    for convention, penalty, days in (("strict", 1, [1, 2]), ("published", 1, [1, 2]), ("edges", 0, [2])):
+        assert main(["curtois", str(path), "--time-limit", "10", "--workers", "2", "--convention", convention,
+                     "-o", str(out)]) == 0
+        text = capsys.readouterr().out
+        assert f"objective (benchmark penalty): {penalty} " in text and "hard-rule violations: 0" in text
+        assert sorted(pd.read_csv(out)["day"]) == days

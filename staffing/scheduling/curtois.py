@@ -73,8 +73,13 @@ def to_roster_problem(
     num_workers: int = 8,
     seed: int = 0,
     runs_may_continue_before_start: bool = False,
+    edges_exempt: bool = False,
 ) -> tuple[pd.DataFrame, ScheduleSettings, tuple[Agent, ...], tuple[ShiftRequest, ...], tuple[ShiftCover, ...]]:
     """Express an instance with the roster model's types.
+
+    ``runs_may_continue_before_start`` exempts working runs touching day 0 from the minimum
+    consecutive shifts; ``edges_exempt`` exempts runs touching either edge of the horizon (the
+    roster model's ``outside_horizon_is_off=False``).
 
     Returns
     -------
@@ -108,8 +113,8 @@ def to_roster_problem(
         labor=LaborRules(
             min_rest_hours=0.0,
             forbidden_successions=tuple((s.shift_id, nxt) for s in inst.shifts for nxt in s.forbidden_next),
-            outside_horizon_is_off=True,
-            runs_may_continue_before_start=runs_may_continue_before_start,
+            outside_horizon_is_off=not edges_exempt,
+            runs_may_continue_before_start=runs_may_continue_before_start and not edges_exempt,
         ),
         objective=ObjectiveWeights(
             under_coverage_per_agent_hour=0.0, over_coverage_per_agent_hour=0.0, paid_hour_cost=0.0,
@@ -150,6 +155,7 @@ def solve_curtois(
     progress: Callable[[Progress], None] | None = None,
     stop_event: threading.Event | None = None,
     runs_may_continue_before_start: bool = False,
+    edges_exempt: bool = False,
 ) -> CurtoisResult:
     """Solve an instance with :func:`staffing.scheduling.build_roster`.
 
@@ -168,11 +174,14 @@ def solve_curtois(
     runs_may_continue_before_start : bool
         Convention for working runs touching day 0 (False: the benchmark text, days before
         the horizon are off; True: such runs are exempt from the minimum length, the
-        convention that reproduces the published values).
+        convention that reproduces the published values of Instances 3 and 7).
+    edges_exempt : bool
+        Working runs touching either edge of the horizon are exempt from the minimum length (the
+        only one of the three conventions under which the published 1,143 of Instance 5 exists).
     """
     requirements, settings, agents, requests, covers = to_roster_problem(
         inst, time_limit_seconds=time_limit_seconds, num_workers=num_workers, seed=seed,
-        runs_may_continue_before_start=runs_may_continue_before_start,
+        runs_may_continue_before_start=runs_may_continue_before_start, edges_exempt=edges_exempt,
     )
     res = build_roster(requirements, settings, agents, requests=requests, shift_cover=covers,
                        progress=progress, stop_event=stop_event, explain=False)
