@@ -98,7 +98,9 @@ def _agent_schedules(m: RosterModel, cut: tuple[int, dict[tuple[int, int], int],
     a, coefs, const, rhs = cut
     limit = rhs - const + slack
     if LB.unsupported(m, a) is None:
-        return LB.Labeller(LB.rules_for(m, a)).schedules_within(coefs, limit, MAX_SCHEDULES_PER_AGENT, seconds, abort)
+        lab = LB.Labeller(LB.rules_for(m, a))
+        if lab.dp_entries <= LB.MAX_DP_ENTRIES:
+            return lab.schedules_within(coefs, limit, MAX_SCHEDULES_PER_AGENT, seconds, abort)
     return cpsat_schedules(m, a, coefs, limit, seconds, abort)
 
 

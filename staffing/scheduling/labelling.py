@@ -41,6 +41,8 @@ import numpy as np
 from staffing.scheduling.model import MINUTES_PER_DAY, RosterModel
 
 INF = np.iinfo(np.int64).max // 4  # "no completion"; sums of two stay far from overflow
+MAX_DP_ENTRIES = 2_000_000  # completion-bound tables larger than this (days x weekends x states x minutes;
+# Curtois 13: 0.9 M, 19: 6.8 M) cost more memory and time than CP-SAT takes: callers keep CP-SAT
 
 
 @dataclass(frozen=True)
@@ -324,6 +326,7 @@ class Labeller:
         track = r.max_weekends is not None and all(len(w) == 1 or (len(w) == 2 and w[1] == w[0] + 1)
                                                    for w in r.weekends)
         self.W = r.max_weekends + 1 if track and r.max_weekends is not None else 1
+        self.dp_entries = (D + 1) * self.W * S * self.M
         self.weekend_kind = [0] * D
         if track:
             for wk in r.weekends:
