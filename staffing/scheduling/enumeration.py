@@ -152,9 +152,9 @@ def lp_filter(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarr
     With the LP's optimal duals ``y`` every roster ``x`` has ``c x = y b + sum_j rc_j x_j`` (``rc``
     the reduced costs), so a roster no worse than ``level`` uses only columns with
     ``rc_j <= level - z`` (reduced-cost fixing, Nemhauser & Wolsey 1988, I.2.3, with the bounds'
-    duals folded into ``z``).  With the LP's duals this is much sharper than the Lagrangian limits
-    the columns were enumerated with: the integer master then runs on a fraction of them.
-    ``z = inf`` (and no columns) when the LP is infeasible.
+    duals folded into ``z``).  A level with ``z > level`` is settled without the integer master; on
+    Curtois Instance 5 the filter keeps 82-92 % of the listed schedules.  ``z = inf`` (and no
+    columns) when the LP is infeasible.
     """
     if not cols:
         return math.inf, []
