@@ -18,7 +18,7 @@ from staffing.scheduling.model import horizon_from_requirements
 from staffing.scheduling.solve import build_model, model_agents
 from tests.test_column_generation import SMALL
 
-CURTOIS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois_nrp"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def _model(inst, *, published: bool = False, labor: dict | None = None, contract: dict | None = None):
@@ -47,10 +47,7 @@ def _random_costs(m, a, rng) -> dict[tuple[int, int], int]:
 
 
 def _instance(n: int):
-    path = CURTOIS / f"Instance{n}.txt"
-    if not path.exists():
-        pytest.skip(f"{path} not present")
-    return read_curtois(path)
+    return read_curtois(DATA / f"curtois_Instance{n}.txt")
 
 
 @pytest.mark.parametrize(("number", "published", "labor", "contract"), [

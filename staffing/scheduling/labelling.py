@@ -269,7 +269,6 @@ class Labeller:
         self.R = R = r.max_run if r.max_run < D else max(1, r.min_run)
         track_first = r.first_run_exempt and r.min_run > 1
         self.firsts = (0, 1) if track_first else (0,)
-        self.off_state = {j: j for j in range(1, L + 1)}
         work: dict[tuple[int, int, int], int] = {}
         for o in opts:
             for k in range(1, R + 1):
