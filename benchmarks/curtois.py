@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from staffing.curtois_format import evaluate_roster, read_curtois
-from staffing.scheduling.curtois import solve_curtois
+from staffing.scheduling.curtois import CONVENTIONS, solve_curtois
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FOLDER = ROOT.parent / "shared" / "benchmarks" / "curtois_nrp"
@@ -46,11 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=None,
                         help="seconds per instance (default: 60 for 1-7, 300 for 9 and above)")
     parser.add_argument("--workers", type=int, default=8)
-    parser.add_argument("--convention", choices=["strict", "published", "edges", "both", "all"], default="both",
+    parser.add_argument("--convention", choices=[*CONVENTIONS, "both", "all"], default="both",
                         help="both = strict and published; all = strict, published and edges")
     args = parser.parse_args(argv)
 
-    conventions = {"both": ["strict", "published"], "all": ["strict", "published", "edges"]}.get(
+    conventions = {"both": ["strict", "published"], "all": list(CONVENTIONS)}.get(
         args.convention, [args.convention])
     print(f"{'inst':>4} {'convention':>10} {'limit s':>7} {'time s':>7} {'status':>9} {'objective':>9} "
           f"{'bound':>9} {'gap %':>6} {'best pub.':>9} {'vs pub. %':>9} {'hard viol.':>10}")
@@ -62,8 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         inst = read_curtois(path)
         limit = args.time_limit or (60.0 if number <= 7 else 300.0)
         for convention in conventions:
-            first = convention in ("published", "edges")
-            last = convention == "edges"
+            first, last = CONVENTIONS[convention]
             t0 = time.perf_counter()
             res = solve_curtois(inst, time_limit_seconds=limit, num_workers=args.workers, seed=0,
                                 runs_may_continue_before_start=first, edges_exempt=last)

@@ -57,22 +57,19 @@ def test_tiny_instance_hand_optimum() -> None:
     assert evaluate_roster(inst, res.roster) == ([], 30)
 
 
+def _three_days_one_employee(cover: tuple[int, int, int]) -> str:
+    """Three days, one shift type, one employee with at least 2 consecutive shifts; ``cover`` is the
+    head count wanted per day (under-cover weight 10, over-cover weight 1)."""
+    rows = "".join(f"{d},D,{n},10,1\n" for d, n in enumerate(cover))
+    return ("SECTION_HORIZON\n3\nSECTION_SHIFTS\nD,480,\nSECTION_STAFF\nA,D=3,1440,0,3,2,1,1\n"
+            f"SECTION_COVER\n{rows}")
+
+
 def test_runs_touching_day_zero_convention() -> None:
-    # Two days, min 2 consecutive shifts, cover wants day 0 only. Strict: a one-day run is illegal,
+    # Three days, min 2 consecutive shifts, cover wants day 0 only. Strict: a one-day run is illegal,
     # so the employee works both days (over-cover 1). Published convention: a run touching day 0
     # may have started before the horizon... but this one also ends inside: it is still exempt.
-    text = """
-SECTION_HORIZON
-3
-SECTION_SHIFTS
-D,480,
-SECTION_STAFF
-A,D=3,1440,0,3,2,1,1
-SECTION_COVER
-0,D,1,10,1
-1,D,0,10,1
-2,D,0,10,1
-"""
+    text = _three_days_one_employee((1, 0, 0))
     inst = parse_curtois(text)
     strict = solve_curtois(inst, time_limit_seconds=10, num_workers=2)
     assert strict.objective == 1 and sorted(strict.roster["day"]) == [0, 1]
@@ -83,8 +80,6 @@ SECTION_COVER
 
 
 def test_evaluator_flags_each_rule() -> None:
-    import pandas as pd
-
     inst = parse_curtois(TINY)
     bad = pd.DataFrame({"employee": ["A"] * 6, "day": [0, 1, 3, 4, 5, 6], "shift": ["D"] * 6})
     violations, _ = evaluate_roster(inst, bad)
@@ -100,18 +95,7 @@ def test_runs_touching_the_last_day_convention() -> None:
     # Three days, min 2 consecutive shifts, cover wants only the last day. Strict and published:
     # a one-day run at the end is illegal, so the employee works days 1 and 2 (over-cover 1) or not
     # at all (under-cover 10); edges convention: the run may continue after the horizon, exempt.
-    text = """
-SECTION_HORIZON
-3
-SECTION_SHIFTS
-D,480,
-SECTION_STAFF
-A,D=3,1440,0,3,2,1,1
-SECTION_COVER
-0,D,0,10,1
-1,D,0,10,1
-2,D,1,10,1
-"""
+    text = _three_days_one_employee((0, 0, 1))
     inst = parse_curtois(text)
     for first in (False, True):
         res = solve_curtois(inst, time_limit_seconds=10, num_workers=2, runs_may_continue_before_start=first)
@@ -129,8 +113,7 @@ def test_cli_conventions(tmp_path, capsys) -> None:
     from staffing.cli import main
 
     path = tmp_path / "last_day.txt"
-    path.write_text("SECTION_HORIZON\n3\nSECTION_SHIFTS\nD,480,\nSECTION_STAFF\nA,D=3,1440,0,3,2,1,1\n"
-                    "SECTION_COVER\n0,D,0,10,1\n1,D,0,10,1\n2,D,1,10,1\n")
+    path.write_text(_three_days_one_employee((0, 0, 1)))
     out = tmp_path / "roster.csv"
     for convention, penalty, days in (("strict", 1, [1, 2]), ("published", 1, [1, 2]), ("edges", 0, [2])):
         assert main(["curtois", str(path), "--time-limit", "10", "--workers", "2", "--convention", convention,

@@ -35,11 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from staffing.scheduling.curtois import solve_curtois
+    from staffing.scheduling.curtois import CONVENTIONS, solve_curtois
 
     inst = read_curtois(args.instance)
-    first = args.convention in ("published", "edges")
-    last = args.convention == "edges"
+    first, last = CONVENTIONS[args.convention]
     res = solve_curtois(
         inst,
         time_limit_seconds=args.time_limit,

@@ -32,6 +32,12 @@ from staffing.scheduling.solve import Progress, build_roster
 #: Day 0 of every instance is a Monday; any Monday will do.
 FIRST_DAY = pd.Timestamp("2024-01-01")
 
+#: Edge conventions by name -> (runs touching day 0 exempt, runs touching the last day exempt), the
+#: keyword pair of :func:`solve_curtois` (``runs_may_continue_before_start``, ``edges_exempt``) and of
+#: :func:`staffing.curtois_format.evaluate_roster` (``runs_may_continue_before_start``,
+#: ``runs_may_continue_after_end``).
+CONVENTIONS = {"strict": (False, False), "published": (True, False), "edges": (True, True)}
+
 
 @dataclass(frozen=True)
 class CurtoisResult:

@@ -437,13 +437,16 @@ class Labeller:
                 return
             Vd = V[d + 1]
             Vn = Vd[n_wkends[0]] if tracked else Vd[0]
-            kids: list[tuple[int, int, int, int]] = []  # (bound, option or -1, next state, next minutes)
+            # (bound, option or -1, next state, next minutes, cost of the option, its template)
+            kids: list[tuple[int, int, int, int, int, str]] = []
             s2 = off_next[s]
             if s2 >= 0:
                 v = Vn[s2][mu]
                 if v < INF and g + v <= lim[0]:
-                    kids.append((g + v, -1, s2, mu))
+                    kids.append((g + v, -1, s2, mu, 0, ""))
             wi = week_of[d]
+            we = weekend_of[d]
+            fresh = we >= 0 and not wkend_worked[we]  # working today adds a weekend
             for p in self.day_choices[d]:
                 s2 = (opt_next0 if d == 0 else opt_next)[p][s]
                 if s2 < 0:
@@ -451,8 +454,6 @@ class Labeller:
                 m2 = mu + opts_min[p]
                 if m2 >= self.M:
                     continue
-                we = weekend_of[d]
-                fresh = we >= 0 and not wkend_worked[we]
                 if max_w is not None and fresh and n_wkends[0] + 1 > max_w:
                     continue
                 v = (Vd[n_wkends[0] + 1] if tracked and fresh else Vn)[s2][m2]
@@ -471,20 +472,17 @@ class Labeller:
                     continue
                 if max_n is not None and p in nights and wk_nights[wi] + 1 > max_n:
                     continue
-                kids.append((b, p, s2, m2))
+                kids.append((b, p, s2, m2, c, t))
             if not enumerate_all:
                 kids.sort()
-            for b, p, s2, m2 in kids:
+            for b, p, s2, m2, c, t in kids:
                 if b > lim[0] or state["stop"]:
                     continue
                 if p < 0:
                     if week_done(d):
                         visit(d + 1, s2, m2, g)
                     continue
-                c = costs.get((d, p), 0)
-                t = r.option_template[p]
-                we = weekend_of[d]
-                new_we = we >= 0 and not wkend_worked[we]
+                new_we = fresh
                 if t in tcount:
                     tcount[t] += 1
                 wk_minutes[wi] += minutes[p]
