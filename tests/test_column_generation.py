@@ -345,3 +345,26 @@ def test_give_up_is_judged_over_the_early_rounds_only(monkeypatch: pytest.Monkey
     assert len(cg.trace) == cg.iterations >= 1
     seconds = [t for t, _lp, _b in cg.trace]
     assert seconds == sorted(seconds) and cg.trace[-1][2] <= cg.trace[-1][1] + 1e-6  # bound <= LP value
+
+
+def test_labelling_pricing_equals_cp_sat_pricing_on_instance_7() -> None:
+    """The pricer's labelling search and its CP-SAT model agree on each agent's least reduced cost
+    (dual prices drawn at random within the cover weights), and the labelling schedule attains it."""
+    from staffing.scheduling import column_generation as CG
+
+    m = _model(read_curtois(DATA / "curtois_Instance7.txt"), published=True)
+    rows, q, wu, wo = CG.cover_rows(m)
+    rng = np.random.default_rng(3)
+    pi = np.where(rng.random(len(q)) < 0.7, rng.random(len(q)) * wu, -rng.random(len(q)) * wo)
+    for a in (0, 7, 13):
+        labelled = CG._Pricer(m, a, rows, 0)
+        assert labelled.labeller is not None
+        b_lab, plans, raw_lab = labelled.price(pi, 10.0)
+        cpsat = CG._Pricer(m, a, rows, 0)
+        cpsat.labeller = None
+        b_cp, plans_cp, raw_cp = cpsat.price(pi, 10.0)
+        assert raw_lab == pytest.approx(raw_cp)  # both exact: the same least pricing objective
+        plan, own = plans[-1]
+        pc = labelled.price_coefficients(pi)
+        assert round(own * CG.PRICE_SCALE + sum(pc.get(k, 0) for k in plan.items())) == round(raw_lab)
+    assert labelled.label_stats == [1, 0]

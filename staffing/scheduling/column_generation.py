@@ -51,6 +51,7 @@ from ortools.sat.python import cp_model
 from scipy import optimize, sparse
 
 from staffing.scheduling import constraints as C
+from staffing.scheduling import labelling as LB
 from staffing.scheduling.heuristic import (
     hint_every_variable,
     single_agent_model,
@@ -68,6 +69,9 @@ PRICING_SECONDS = 5.0  # most time of one agent's pricing solve (s)
 NEAR_CONVERGED_GAP = 0.01  # an unconverged run within this share of its master LP still gives strong cuts ...
 GRACE_SHARE = 0.15  # ... and may run on this share of its budget past it to converge (Instance 15)
 DIVE_SHARE = 0.1  # the dive after convergence gets at least this share of the budget, even past it
+LABEL_RETRY = 4
+LABEL_SECONDS = 0.05  # the labelling search's share of one agent's pricing solve before CP-SAT takes over (s)
+UNCONVERGED_MASTER_SHARE = 0.02  # share of the budget the integer master gets when pricing did not converge
 PRICE_SCALE = 1000  # dual prices are rounded to 1/PRICE_SCALE objective units in the pricing objective
 
 
@@ -198,6 +202,14 @@ class _Pricer:
         self.seed = seed
         self.last: dict[int, int] | None = None
         self.linear_cost = self._linear_cost()
+        self.labeller: LB.Labeller | None = None
+        if self.linear_cost is not None and LB.unsupported(m, a) is None:
+            lab = LB.Labeller(LB.rules_for(m, a))
+            if lab.dp_entries <= LB.MAX_DP_ENTRIES:
+                self.labeller = lab
+        self.label_stats = [0, 0]  # pricing calls the labeller finished, and those left to CP-SAT
+        self.label_misses = 0  # the labeller's unfinished calls in a row: then CP-SAT alone, but for every
+        # LABEL_RETRY-th call (Curtois 15 and 17: a quarter of the calls do not finish in LABEL_SECONDS)
 
     def _linear_cost(self) -> tuple[dict[tuple[int, int], int], int] | None:
         """``PRICE_SCALE x cost`` as ``({(day, option): coefficient}, constant)`` when the agent's cost
@@ -231,6 +243,29 @@ class _Pricer:
         schedule CP-SAT meets on the way is kept (more columns per round: faster convergence and a
         richer integer master)."""
         pc = self.price_coefficients(pi)
+        slack = 0.5 * self.max_rows / PRICE_SCALE  # rounding of the prices: at most 0.5 / PRICE_SCALE per row
+        label_bound = -math.inf
+        label_plans: list[tuple[dict[int, int], float]] = []
+        use_labeller = self.labeller is not None and (self.label_misses == 0 or self.label_stats[1] % LABEL_RETRY == 0)
+        if self.labeller is not None and self.linear_cost is not None and use_labeller:
+            # the labelling search first (milliseconds when it finishes); CP-SAT only where it does not
+            lin, const = self.linear_cost
+            costs = dict(lin)
+            for k, c in pc.items():
+                costs[k] = costs.get(k, 0) + c
+            raw, plans, complete = self.labeller.cheapest_within(costs, min(seconds, LABEL_SECONDS))
+            label_plans = [(plan, (sum(lin.get(k, 0) for k in plan.items()) + const) / PRICE_SCALE)
+                           for _g, plan in plans[-8:]]
+            if label_plans:
+                self.last = label_plans[-1][0]
+            label_bound = float(raw + const) if raw < LB.INF else -math.inf  # no schedule: CP-SAT says why
+            if complete and raw < LB.INF:
+                self.label_stats[0] += 1
+                self.label_misses = 0
+                return label_bound / PRICE_SCALE - slack, label_plans, label_bound
+            self.label_misses += 1
+        if self.labeller is not None:
+            self.label_stats[1] += 1
         vs, cs = [self.var_at[k] for k in pc], list(pc.values())
         cp = self.sm.cp
         cp.minimize(PRICE_SCALE * self.cost + cp_model.LinearExpr.weighted_sum(vs, cs))
@@ -244,13 +279,20 @@ class _Pricer:
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
         found = _Collector(self.vars, self.cost)
         code = solver.solve(cp, found)
-        # rounding of the prices: at most 0.5 / PRICE_SCALE per cover row a schedule touches
-        slack = 0.5 * self.max_rows / PRICE_SCALE
-        b = solver.best_objective_bound
+        b = max(solver.best_objective_bound, label_bound)
         bound = b / PRICE_SCALE - slack if math.isfinite(b) else -math.inf
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and found.plans:
             self.last = found.plans[-1][0]
-        return bound, found.plans, b
+        plans = found.plans
+        if label_plans and (not plans or label_plans[-1][1] + _reduced(label_plans[-1][0], pc)
+                            < plans[-1][1] + _reduced(plans[-1][0], pc)):
+            plans = plans + label_plans[-1:]  # the best schedule last
+        return bound, plans, b
+
+
+def _reduced(plan: dict[int, int], pc: dict[tuple[int, int], int]) -> float:
+    """The price part of a schedule's pricing objective (model units): ``sum pc / PRICE_SCALE``."""
+    return sum(pc.get(k, 0) for k in plan.items()) / PRICE_SCALE
 
 
 class _Collector(cp_model.CpSolverSolutionCallback):
@@ -439,7 +481,7 @@ def column_generation(
         plan_out, plan_obj, _status = mip_master(cols, R, A, q, wu, wo, seconds=max(
             0.5 * min(MASTER_SECONDS, MASTER_SHARE * budget_seconds),
             left() + min(MASTER_SECONDS, MASTER_SHARE * budget_seconds)) if converged
-            else max(1.0, min(left(), 0.02 * budget_seconds)))
+            else max(1.0, min(left(), UNCONVERGED_MASTER_SHARE * budget_seconds)))
         if dive_obj is not None and (plan_obj is None or dive_obj < plan_obj):
             plan_out, plan_obj = dive_plan, dive_obj
     cuts = []

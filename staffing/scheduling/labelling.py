@@ -41,6 +41,7 @@ import numpy as np
 from staffing.scheduling.model import MINUTES_PER_DAY, RosterModel
 
 INF = np.iinfo(np.int64).max // 4  # "no completion"; sums of two stay far from overflow
+MULTIPLIER_ROUNDS = 4  # subgradient steps on the per-template maxima per search (each one table pass)
 MAX_DP_ENTRIES = 2_000_000  # completion-bound tables larger than this (days x weekends x states x minutes;
 # Curtois 13: 0.9 M, 19: 6.8 M) cost more memory and time than CP-SAT takes: callers keep CP-SAT
 
@@ -264,13 +265,19 @@ class Labeller:
         self.min_units = -(-r.min_total_minutes // unit)
         self.len_units = {o: r.option_minutes[o] // unit for o in opts}
         # run states: 0 = no work yet; 1..L = days off since the last run (L = min_off, saturating);
-        # then (option, run length 1..R, began on day 0) for work
+        # then (class of the option worked yesterday, run length 1..R, began on day 0) for work
         L = r.min_off
         self.R = R = r.max_run if r.max_run < D else max(1, r.min_run)
         track_first = r.first_run_exempt and r.min_run > 1
         self.firsts = (0, 1) if track_first else (0,)
+        # yesterday's option matters only through the options it forbids today: options with the
+        # same forbidden successors share their states (Curtois 13: 14 options, 5 classes)
+        follow: dict[frozenset[int], int] = {}
+        self.option_class = {o: follow.setdefault(frozenset(p for p in opts if (o, p) in r.forbidden_next),
+                                                  len(follow)) for o in opts}
+        forbids = {i: fs for fs, i in follow.items()}
         work: dict[tuple[int, int, int], int] = {}
-        for o in opts:
+        for o in range(len(follow)):
             for k in range(1, R + 1):
                 for f in self.firsts:
                     work[(o, k, f)] = 1 + L + len(work)
@@ -289,16 +296,17 @@ class Labeller:
         self.opt_next_day0: dict[int, np.ndarray] = {}
         for p in opts:
             nxt = np.full(S, -1, np.int64)
-            nxt[0] = work[(p, 1, 0)]
-            nxt[L] = work[(p, 1, 0)]
+            cp = self.option_class[p]
+            nxt[0] = work[(cp, 1, 0)]
+            nxt[L] = work[(cp, 1, 0)]
             for (o, k, f), s in work.items():
-                if (o, p) in r.forbidden_next:
+                if p in forbids[o]:
                     continue
                 if k + 1 <= r.max_run:
-                    nxt[s] = work[(p, min(k + 1, R), f)]
+                    nxt[s] = work[(cp, min(k + 1, R), f)]
             self.opt_next[p] = nxt
             d0 = nxt.copy()
-            d0[0] = work[(p, 1, 1 if track_first else 0)]
+            d0[0] = work[(cp, 1, 1 if track_first else 0)]
             self.opt_next_day0[p] = d0
         end_ok = np.ones(S, bool)
         if not r.last_run_exempt:
@@ -326,6 +334,8 @@ class Labeller:
                                                    for w in r.weekends)
         self.W = r.max_weekends + 1 if track and r.max_weekends is not None else 1
         self.dp_entries = (D + 1) * self.W * S * self.M
+        self._lam: dict[str, int] = {}  # multipliers of the per-template maxima from the last search
+        self._moves: dict[tuple[bool, int, tuple[int, ...]], list[tuple[int, np.ndarray, tuple[int, ...]]]] = {}
         self.weekend_kind = [0] * D
         if track:
             for wk in r.weekends:
@@ -334,47 +344,138 @@ class Labeller:
                     self.weekend_kind[wk[1]] = 2
 
     # ---------------------------------------------------------------- completion bounds
-    def completion_bounds(self, costs: dict[tuple[int, int], int]) -> list[list[list[list[int]]]]:
-        """``V[d][w][s][m]``: least cost of days ``d..D-1`` from run state ``s`` with ``w`` weekends
+    def _day_moves(self, d: int) -> list[tuple[int, np.ndarray, tuple[int, ...]]]:
+        """Working moves of day ``d`` grouped by length: ``(minute units k, rows, options)`` where
+        ``rows[i, s]`` is the row of the stacked table (see :meth:`completion_bounds`) that option
+        ``options[i]`` leads to from state ``s``."""
+        kind = self.weekend_kind[d]
+        key = (d == 0, kind, self.day_choices[d])
+        got = self._moves.get(key)
+        if got is not None:
+            return got
+        S, M = self.S, self.M
+        idle = np.zeros(S, bool)  # states that did not work yesterday
+        idle[: 1 + self.rules.min_off] = True
+        groups: dict[int, list[tuple[int, np.ndarray]]] = {}
+        for p in self.day_choices[d]:
+            k = self.len_units[p]
+            if k >= M:
+                continue
+            nxt = self.opt_next_day0[p] if d == 0 else self.opt_next[p]
+            ok = nxt >= 0
+            # a weekend's first day worked, or its second after an idle first, adds a weekend
+            new_we = ok if kind == 1 else ok & idle if kind == 2 else np.zeros(S, bool)
+            rows = np.where(ok, nxt + np.where(new_we, S, 0), 2 * S)
+            groups.setdefault(k, []).append((p, rows))
+        got = [(k, np.stack([rw for _, rw in g]), tuple(p for p, _ in g)) for k, g in sorted(groups.items())]
+        self._moves[key] = got
+        return got
+
+    def completion_bounds(self, costs: dict[tuple[int, int], int]) -> list[np.ndarray]:
+        """``V[d][w, s, m]``: least cost of days ``d..D-1`` from run state ``s`` with ``w`` weekends
         and ``m`` minute units worked (INF: no valid completion), for the integer cost of each
-        ``(day, option)``."""
+        ``(day, option)``; one ``(W, S, M)`` int64 array per day ``0..D``."""
         r = self.rules
         D, S, M, W = r.n_days, self.S, self.M, self.W
         V = np.full((W, S, M), INF, np.int64)
         ok_m = np.arange(M) >= self.min_units
         V[:, self.end_ok[:, None] & ok_m[None, :]] = 0
-        out: list[list[list[list[int]]]] = [[] for _ in range(D + 1)]
-        out[D] = V.tolist()
-        src_off = np.flatnonzero(self.off_next >= 0)
-        dst_off = self.off_next[src_off]
-        idle = np.zeros(S, bool)  # states that did not work yesterday
-        idle[: 1 + self.rules.min_off] = True
+        out: list[np.ndarray] = [V] * (D + 1)
+        # one gather per day and option length: ``ext`` stacks V (index s), V one weekend on
+        # (index S + s: the move works a new weekend) and an unreachable row (index 2 S)
+        off_rows = np.where(self.off_next >= 0, self.off_next, 2 * S)
+        inf_layer = np.full((1, S, M), INF, np.int64)
+        inf_row = np.full((W, 1, M), INF, np.int64)
         for d in range(D - 1, -1, -1):
-            Wd = np.full((W, S, M), INF, np.int64)
-            Wd[:, src_off] = V[:, dst_off]
-            kind = self.weekend_kind[d]
-            for p in self.day_choices[d]:
-                nxt = self.opt_next_day0[p] if d == 0 else self.opt_next[p]
-                k = self.len_units[p]
-                if k >= M:
-                    continue
-                c = costs.get((d, p), 0)
-                ok = nxt >= 0
-                # a weekend's first day worked, or its second after an idle first, adds a weekend
-                new_we = ok if kind == 1 else ok & idle if kind == 2 else np.zeros(S, bool)
-                same = ok & ~new_we
-                src = np.flatnonzero(same)
-                if len(src):
-                    cand = V[:, nxt[src], k:] + c
-                    Wd[:, src, : M - k] = np.minimum(Wd[:, src, : M - k], cand)
-                src = np.flatnonzero(new_we)
-                if len(src) and W > 1:
-                    cand = V[1:, nxt[src], k:] + c
-                    Wd[:-1, src, : M - k] = np.minimum(Wd[:-1, src, : M - k], cand)
+            ext = np.concatenate([V, np.concatenate([V[1:], inf_layer], axis=0), inf_row], axis=1)
+            Wd = ext[:, off_rows]
+            for k, targets, opts in self._day_moves(d):
+                c = np.array([costs.get((d, p), 0) for p in opts], np.int64)
+                cand = (ext[:, targets, k:] + c[None, :, None, None]).min(axis=1)
+                np.minimum(Wd[:, :, : M - k], cand, out=Wd[:, :, : M - k])
             Wd[Wd >= INF // 2] = INF  # unreachable stays unreachable whatever the costs added
             V = Wd
-            out[d] = V.tolist()
+            out[d] = V
         return out
+
+    def _relaxed_counts(self, V: list[np.ndarray], costs: dict[tuple[int, int], int]) -> dict[str, int]:
+        """Shifts per limited template on one least-cost path of the tables ``V`` (for the costs
+        they were computed with)."""
+        r = self.rules
+        counts = {t: 0 for t in r.template_max}
+        w, s, mu = 0, 0, 0
+        for d in range(r.n_days):
+            target = int(V[d][w, s, mu])
+            s2 = self._off_next[s]
+            if s2 >= 0 and int(V[d + 1][w, s2, mu]) == target:
+                s = s2
+                continue
+            kind = self.weekend_kind[d]
+            for p in self.day_choices[d]:
+                s2 = (self._opt_next_day0 if d == 0 else self._opt_next)[p][s]
+                m2 = mu + self.len_units[p]
+                if s2 < 0 or m2 >= self.M:
+                    continue
+                new_we = self.W > 1 and (kind == 1 or (kind == 2 and s <= r.min_off))
+                w2 = w + 1 if new_we else w
+                if w2 >= self.W:
+                    continue
+                if costs.get((d, p), 0) + int(V[d + 1][w2, s2, m2]) == target:
+                    w, s, mu = w2, s2, m2
+                    t = r.option_template[p]
+                    if t in counts:
+                        counts[t] += 1
+                    break
+            else:  # no move reproduces the table (cannot happen for tables of these costs)
+                break
+        return counts
+
+    def template_multipliers(self, costs: dict[tuple[int, int], int], rounds: int = MULTIPLIER_ROUNDS,
+                             ) -> tuple[dict[str, int], list[np.ndarray]]:
+        """Lagrangian multipliers of the per-template maxima and the completion tables priced with them.
+
+        The tables relax the maxima; pricing each shift of template ``t`` at ``lam_t`` more and
+        subtracting ``sum_t lam_t max_t`` keeps the root a lower bound for any ``lam >= 0`` and
+        raises it where the relaxed optimum works too many shifts of a template (Curtois 13: with
+        no multipliers the search could not close the gap in 3 s on some employees).  A few
+        subgradient steps (Held, Wolfe & Crowder 1974, *Validation of subgradient optimization*,
+        Math. Programming 6:62-88), starting from the last call's multipliers, keep the best root.
+        """
+        r = self.rules
+        tmax = r.template_max
+        if not tmax:
+            return {}, self.completion_bounds(costs)
+        lam = dict(self._lam)
+        nonzero = [abs(c) for c in costs.values() if c]
+        step = max(1, int(np.median(nonzero))) if nonzero else 1
+        best: tuple[float, dict[str, int], list[np.ndarray]] | None = None
+        for k in range(rounds):
+            priced = dict(costs)
+            if lam:
+                for d, choices in enumerate(self.day_choices):
+                    for p in choices:
+                        extra = lam.get(r.option_template[p], 0)
+                        if extra:
+                            priced[(d, p)] = priced.get((d, p), 0) + extra
+            V = self.completion_bounds(priced)
+            top = int(V[0][0, 0, 0])
+            if top >= INF:
+                return lam, V
+            value = top - sum(lam_t * tmax[t] for t, lam_t in lam.items())
+            if best is None or value > best[0]:
+                best = (value, dict(lam), V)
+            counts = self._relaxed_counts(V, priced)
+            excess = {t: counts[t] - tmax[t] for t in tmax}
+            if all(e <= 0 and (e == 0 or lam.get(t, 0) == 0) for t, e in excess.items()):
+                break  # the relaxed optimum keeps every maximum with complementary slackness: optimal
+            if k == rounds - 1:
+                break
+            scale = step * 2 / (k + 2)
+            lam = {t: max(0, lam.get(t, 0) + round(scale * e)) for t, e in excess.items()}
+            lam = {t: v for t, v in lam.items() if v}
+        assert best is not None
+        self._lam = best[1]
+        return best[1], best[2]
 
     # ---------------------------------------------------------------- search
     def _search(self, costs: dict[tuple[int, int], int], limit: int, *, enumerate_all: bool, max_count: int,
@@ -385,15 +486,40 @@ class Labeller:
         ``max_count`` or the deadline stopped the search; the last value is the root bound."""
         r = self.rules
         D = r.n_days
-        V = self.completion_bounds(costs)
-        root = V[0][0][0][0]
+        lam, V = self.template_multipliers(costs)
+        tmax = r.template_max
+        # with multipliers lam_t >= 0 on the per-template maxima, V prices option p at
+        # c + lam_t(p); a completion's true cost is then at least V - sum_t lam_t (max_t - count_t),
+        # the count taken after the day's choice (``pen`` below), since it works at most
+        # max_t - count_t more shifts of template t
+        lam_of = {p: lam.get(t, 0) for p, t in r.option_template.items()}
+        pen0 = sum(lam_t * tmax[t] for t, lam_t in lam.items())
+        root = int(V[0][0, 0, 0]) - pen0 if V[0][0, 0, 0] < INF else INF
+        # the search reads rows V[d][w, s] as python lists, converted when first met (converting
+        # every table took most of the time of a pricing call on Curtois 13)
+        S = self.S
+        row_cache: list[dict[int, list[int]]] = [{} for _ in range(D + 1)]
+
+        def vrow(d: int, w: int, s: int) -> list[int]:
+            cache = row_cache[d]
+            row = cache.get(w * S + s)
+            if row is None:
+                row = cache[w * S + s] = V[d][w, s].tolist()
+            return row
+
         found: list[tuple[int, tuple[tuple[int, int], ...]]] = []
         if root >= INF or root > limit:
             return found, True, root
-        lim = [limit]
+        # every schedule's cost is a multiple of the costs' greatest common divisor: a branch whose
+        # bound exceeds the limit rounded down to one cannot reach it (with zero duals Curtois 13's
+        # request costs are multiples of 100,000 and the bound a little below the cheapest: without
+        # the rounding the search proved it through every tie)
+        gran = math.gcd(*costs.values()) if costs else 0
+        gran = gran or 1
+        lim = [limit if limit >= INF - 1 else limit - limit % gran]
         opts_min = self.len_units
-        tmax = r.template_max
         tcount = {t: 0 for t in tmax}
+        pen = [pen0]
         wk_minutes = [0] * len(r.weeks)
         wk_days = [0] * len(r.weeks)
         wk_nights = [0] * len(r.weeks)
@@ -428,22 +554,23 @@ class Labeller:
                 state["stop"] = True
                 return
             if d == D:
+                if g > lim[0]:  # the bounds subtract multipliers of unused maxima: not exact at the end
+                    return
                 found.append((g, tuple(path)))
                 if enumerate_all:
                     if len(found) > max_count:
                         state["stop"] = True
                 else:
-                    lim[0] = g - 1
+                    lim[0] = g - gran
                 return
-            Vd = V[d + 1]
-            Vn = Vd[n_wkends[0]] if tracked else Vd[0]
+            wn = n_wkends[0] if tracked else 0
             # (bound, option or -1, next state, next minutes, cost of the option, its template)
             kids: list[tuple[int, int, int, int, int, str]] = []
             s2 = off_next[s]
             if s2 >= 0:
-                v = Vn[s2][mu]
-                if v < INF and g + v <= lim[0]:
-                    kids.append((g + v, -1, s2, mu, 0, ""))
+                v = vrow(d + 1, wn, s2)[mu]
+                if v < INF and g + v - pen[0] <= lim[0]:
+                    kids.append((g + v - pen[0], -1, s2, mu, 0, ""))
             wi = week_of[d]
             we = weekend_of[d]
             fresh = we >= 0 and not wkend_worked[we]  # working today adds a weekend
@@ -456,11 +583,12 @@ class Labeller:
                     continue
                 if max_w is not None and fresh and n_wkends[0] + 1 > max_w:
                     continue
-                v = (Vd[n_wkends[0] + 1] if tracked and fresh else Vn)[s2][m2]
+                v = vrow(d + 1, wn + 1 if tracked and fresh else wn, s2)[m2]
                 if v >= INF:
                     continue
                 c = costs.get((d, p), 0)
-                b = g + c + v
+                lp_ = lam_of[p]
+                b = g + c + v - (pen[0] - lp_)
                 if b > lim[0]:
                     continue
                 t = r.option_template[p]
@@ -485,6 +613,7 @@ class Labeller:
                 new_we = fresh
                 if t in tcount:
                     tcount[t] += 1
+                    pen[0] -= lam_of[p]
                 wk_minutes[wi] += minutes[p]
                 wk_days[wi] += 1
                 if p in nights:
@@ -505,6 +634,7 @@ class Labeller:
                 wk_minutes[wi] -= minutes[p]
                 if t in tcount:
                     tcount[t] -= 1
+                    pen[0] += lam_of[p]
 
         visit(0, 0, 0, 0)
         return found, not state["stop"], root
@@ -514,12 +644,18 @@ class Labeller:
         """``(bound, schedules)``: the least cost over every valid schedule (exact when the search
         finished in time, else the completion bound of the start) and the improving schedules met,
         cheapest last, as ``(cost, {day: option})``.  The bound is INF when no schedule exists."""
+        bound, plans, _complete = self.cheapest_within(costs, seconds)
+        return bound, plans
+
+    def cheapest_within(self, costs: dict[tuple[int, int], int], seconds: float,
+                        ) -> tuple[int, list[tuple[int, dict[int, int]]], bool]:
+        """:meth:`cheapest` with a third value: whether the search finished (the bound is exact)."""
         found, complete, root = self._search(costs, INF - 1, enumerate_all=False, max_count=0,
                                              deadline=time.perf_counter() + seconds)
         plans = [(g, dict(p)) for g, p in found]
         if complete:
-            return (plans[-1][0] if plans else INF), plans
-        return root, plans
+            return (plans[-1][0] if plans else INF), plans, True
+        return root, plans, False
 
     def schedules_within(self, costs: dict[tuple[int, int], int], limit: int, max_count: int,
                          seconds: float = math.inf, abort: threading.Event | None = None,
