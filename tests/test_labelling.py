@@ -119,3 +119,26 @@ def test_root_bound_is_a_lower_bound_and_unsupported_rules_are_named() -> None:
     m2 = _model(_instance(5), contract={"min_paid_hours_total": 5000.0, "max_paid_hours_total": 6000.0})
     best2, found2 = LB.Labeller(LB.rules_for(m2, 0)).cheapest({})
     assert best2 >= LB.INF and found2 == []
+
+
+def test_template_multipliers_keep_the_bound_valid_and_close_ties() -> None:
+    """Instance 13, employee 26, priced by its shift requests alone: the relaxed optimum works four
+    'n2' shifts where at most two are allowed, and many schedules tie.  The multipliers raise the
+    root bound without passing the optimum, and the search (which rounds its limit to the costs'
+    granularity) finishes and meets CP-SAT's optimum."""
+    from staffing.scheduling import column_generation as CG
+
+    m = _model(_instance(13), published=True)
+    rows, *_ = CG.cover_rows(m)
+    lin, _const = CG._Pricer(m, 26, rows, 0).linear_cost
+    lab = LB.Labeller(LB.rules_for(m, 26))
+    assert lab.rules.template_max["n2"] == 2
+    plain = int(lab.completion_bounds(lin)[0][0, 0, 0])
+    assert lab._relaxed_counts(lab.completion_bounds(lin), lin)["n2"] > 2
+    lam, V = lab.template_multipliers(lin, rounds=10)
+    assert lam.get("n2", 0) > 0
+    raised = int(V[0][0, 0, 0]) - sum(v * lab.rules.template_max[t] for t, v in lam.items())
+    optimum = _cpsat_cheapest(m, 26, lin)
+    assert plain < raised <= optimum
+    best, found, complete = lab.cheapest_within(lin, 60.0)
+    assert complete and best == optimum and LB.is_valid(lab.rules, found[-1][1])

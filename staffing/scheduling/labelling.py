@@ -14,12 +14,15 @@ The algorithm has two parts:
 1. **Completion bounds** (backward dynamic programme, numpy over states): ``V[d][s, m]`` is the
    least cost of days ``d .. D-1`` from the run state ``s`` before day ``d`` with ``m`` minutes
    already worked.  The state holds what the rules on runs need -- no work yet / days off since
-   the last run (up to the minimum days off) / the option worked yesterday with the length of the
-   current run (up to the maximum) and whether that run began on the first day -- and the minutes
+   the last run (up to the minimum days off) / the class of the option worked yesterday (options
+   forbidding the same successors share one) with the length of the current run (up to the
+   maximum) and whether that run began on the first day -- and the minutes
    (in units of the options' greatest common divisor) carry the total paid-time limits.  It is
    exact for forbidden successions, minimum rest, minimum and maximum consecutive working days,
    minimum consecutive days off and the total minutes; it *relaxes* the per-template maxima, the
    worked weekends, the weekly limits and the nights per week, so ``V`` is a lower bound.
+   Lagrangian multipliers on the per-template maxima (:meth:`Labeller.template_multipliers`)
+   tighten it.
 2. **Depth-first search** forward over the days with every rule checked exactly: a branch is cut
    as soon as its cost so far plus ``V`` exceeds the limit (enumeration) or reaches the best
    schedule found (pricing).  Since ``V`` is a valid bound, nothing under the limit is cut.
@@ -41,9 +44,9 @@ import numpy as np
 from staffing.scheduling.model import MINUTES_PER_DAY, RosterModel
 
 INF = np.iinfo(np.int64).max // 4  # "no completion"; sums of two stay far from overflow
-MULTIPLIER_ROUNDS = 4  # subgradient steps on the per-template maxima per search (each one table pass)
+MULTIPLIER_ROUNDS = 6  # subgradient steps on the per-template maxima per search (each one table pass)
 MAX_DP_ENTRIES = 2_000_000  # completion-bound tables larger than this (days x weekends x states x minutes;
-# Curtois 13: 0.9 M, 19: 6.8 M) cost more memory and time than CP-SAT takes: callers keep CP-SAT
+# Curtois 19: 8.7 M) cost more memory and time than CP-SAT takes: callers keep CP-SAT
 
 
 @dataclass(frozen=True)
@@ -447,8 +450,9 @@ class Labeller:
             return {}, self.completion_bounds(costs)
         lam = dict(self._lam)
         nonzero = [abs(c) for c in costs.values() if c]
-        step = max(1, int(np.median(nonzero))) if nonzero else 1
-        best: tuple[float, dict[str, int], list[np.ndarray]] | None = None
+        step = max(1.0, float(np.median(nonzero))) if nonzero else 1.0
+        # best: (root value, multipliers, tables, excess of the relaxed optimum per template)
+        best: tuple[float, dict[str, int], list[np.ndarray], dict[str, int]] | None = None
         for k in range(rounds):
             priced = dict(costs)
             if lam:
@@ -463,16 +467,17 @@ class Labeller:
                 return lam, V
             value = top - sum(lam_t * tmax[t] for t, lam_t in lam.items())
             if best is None or value > best[0]:
-                best = (value, dict(lam), V)
-            counts = self._relaxed_counts(V, priced)
-            excess = {t: counts[t] - tmax[t] for t in tmax}
-            if all(e <= 0 and (e == 0 or lam.get(t, 0) == 0) for t, e in excess.items()):
+                counts = self._relaxed_counts(V, priced)
+                best = (value, dict(lam), V, {t: counts[t] - tmax[t] for t in tmax})
+            else:  # no better: back to the best multipliers with half the step
+                step /= 2
+            excess = best[3]
+            if all(e <= 0 and (e == 0 or best[1].get(t, 0) == 0) for t, e in excess.items()):
                 break  # the relaxed optimum keeps every maximum with complementary slackness: optimal
-            if k == rounds - 1:
-                break
-            scale = step * 2 / (k + 2)
-            lam = {t: max(0, lam.get(t, 0) + round(scale * e)) for t, e in excess.items()}
+            lam = {t: max(0, best[1].get(t, 0) + round(step * e)) for t, e in excess.items()}
             lam = {t: v for t, v in lam.items() if v}
+            if lam == best[1]:
+                break
         assert best is not None
         self._lam = best[1]
         return best[1], best[2]
