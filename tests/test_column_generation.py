@@ -364,6 +364,7 @@ def test_labelling_pricing_equals_cp_sat_pricing_on_instance_7() -> None:
         cpsat.labeller = None
         b_cp, plans_cp, raw_cp = cpsat.price(pi, 10.0)
         assert raw_lab == pytest.approx(raw_cp)  # both exact: the same least pricing objective
+        assert b_lab == pytest.approx(b_cp) and plans and plans_cp
         plan, own = plans[-1]
         pc = labelled.price_coefficients(pi)
         assert round(own * CG.PRICE_SCALE + sum(pc.get(k, 0) for k in plan.items())) == round(raw_lab)
