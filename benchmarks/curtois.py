@@ -39,6 +39,24 @@ DEFAULT_FOLDER = ROOT.parent / "shared" / "benchmarks" / "curtois_nrp"
 BEST_PUBLISHED = {1: 607, 3: 1001, 5: 1143, 7: 1056, 9: 439, 11: 3443, 13: 1905, 15: 3928, 17: 5750, 19: 3218}
 
 
+def how(search: dict) -> str:
+    """One line on how the roster was found: column generation (rounds, converged / near / gave up,
+    seconds), the LNS (steps, objective before -> after) and the enumeration (levels, proof)."""
+    parts = []
+    cg = search.get("column_generation")
+    if cg:
+        state = "converged" if cg.get("converged") else "gave up" if cg.get("gave_up") else "unconverged"
+        parts.append(f"CG {cg.get('iterations')} rounds {state} {cg.get('seconds', 0):.0f} s")
+    lns = search.get("lns")
+    if lns:
+        parts.append(f"LNS {lns.get('steps')} steps {lns.get('objective_before')} -> {lns.get('objective_after')}")
+    enum = search.get("enumeration")
+    if enum:
+        parts.append(f"enumeration {len(enum.get('levels', []))} levels"
+                     + (" proven" if enum.get("proven_optimal") else ""))
+    return "; ".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--folder", type=Path, default=DEFAULT_FOLDER)
@@ -53,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     conventions = {"both": ["strict", "published"], "all": list(CONVENTIONS)}.get(
         args.convention, [args.convention])
     print(f"{'inst':>4} {'convention':>10} {'limit s':>7} {'time s':>7} {'status':>9} {'objective':>9} "
-          f"{'bound':>9} {'gap %':>6} {'best pub.':>9} {'vs pub. %':>9} {'hard viol.':>10}")
+          f"{'bound':>9} {'gap %':>6} {'best pub.':>9} {'vs pub. %':>9} {'hard viol.':>10}  how")
     for number in args.instances:
         path = args.folder / f"Instance{number}.txt"
         if not path.exists():
@@ -84,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             vs = f"{100 * (penalty - best) / best:+.1f}" if best else "-"
             print(f"{number:>4} {convention:>10} {limit:>7.0f} {elapsed:>7.1f} {res.status:>9} {penalty:>9} "
                   f"{(res.bound if res.bound is not None else float('nan')):>9.0f} {100 * (res.gap or 0):>6.2f} {best if best else '-':>9} {vs:>9} "
-                  f"{len(violations):>10}{extra}", flush=True)
+                  f"{len(violations):>10}  {how(res.search)}{extra}", flush=True)
     return 0
 
 

@@ -127,6 +127,9 @@ def test_instance3_proven_optimal_through_build_roster() -> None:
     res = solve_curtois(inst, time_limit_seconds=60, num_workers=8, runs_may_continue_before_start=True)
     assert res.status == "optimal" and res.objective == 1001 and res.gap == 0
     assert evaluate_roster(inst, res.roster, runs_may_continue_before_start=True) == ([], 1001)
+    # the search account travels with the result: column generation converged at the optimum
+    cg = res.search["column_generation"]
+    assert cg["converged"] and cg["bound"] == 1001 and cg["iterations"] > 0
 
 
 def test_round_up_to_the_objective_granularity() -> None:

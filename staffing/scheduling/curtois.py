@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -61,6 +61,9 @@ class CurtoisResult:
     violations : int
         Rule breaches found by the roster engine's independent checker (always 0 for a
         solver roster).
+    search : dict
+        The roster engine's account of its search (``RosterResult.search``: column generation
+        rounds and convergence, LNS steps, enumeration levels, ...).
     """
 
     status: str
@@ -70,6 +73,7 @@ class CurtoisResult:
     seconds: float
     roster: pd.DataFrame
     violations: int
+    search: dict = field(default_factory=dict)
 
 
 def to_roster_problem(
@@ -210,4 +214,5 @@ def solve_curtois(
         seconds=float(res.timings.get("total_seconds", 0.0)),
         roster=roster,
         violations=len(res.violations),
+        search=dict(res.search),
     )
