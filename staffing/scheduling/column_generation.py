@@ -16,7 +16,9 @@ when schedule ``p`` works the shift type and day of cover target ``r``)::
           lambda >= 0,  0 <= u_r <= q_r,  o_r >= 0
 
 Pricing: for each agent, the schedule of least reduced cost ``c_ap - sum_r pi_r A_rp``, solved by
-CP-SAT on the agent's model.  For any ``pi`` with ``pi_r >= -wo_r`` the Lagrangian bound
+the labelling search of :mod:`staffing.scheduling.labelling` (dynamic programming and depth-first
+search, milliseconds per agent) and, where that does not finish within ``LABEL_SECONDS`` or does
+not apply, by CP-SAT on the agent's model.  For any ``pi`` with ``pi_r >= -wo_r`` the Lagrangian bound
 
 ``L(pi) = sum_r [pi_r q_r + min(0, (wu_r - pi_r) q_r)] + sum_a min_p (c_ap - sum_r pi_r A_rp)``
 
@@ -69,7 +71,7 @@ PRICING_SECONDS = 5.0  # most time of one agent's pricing solve (s)
 NEAR_CONVERGED_GAP = 0.01  # an unconverged run within this share of its master LP still gives strong cuts ...
 GRACE_SHARE = 0.15  # ... and may run on this share of its budget past it to converge (Instance 15)
 DIVE_SHARE = 0.1  # the dive after convergence gets at least this share of the budget, even past it
-LABEL_RETRY = 4
+LABEL_RETRY = 4  # after an unfinished labelling search, the labeller is tried again every LABEL_RETRY-th call
 LABEL_SECONDS = 0.05  # the labelling search's share of one agent's pricing solve before CP-SAT takes over (s)
 UNCONVERGED_MASTER_SHARE = 0.02  # share of the budget the integer master gets when pricing did not converge
 PRICE_SCALE = 1000  # dual prices are rounded to 1/PRICE_SCALE objective units in the pricing objective
@@ -210,6 +212,7 @@ class _Pricer:
         self.label_stats = [0, 0]  # pricing calls the labeller finished, and those left to CP-SAT
         self.label_misses = 0  # the labeller's unfinished calls in a row: then CP-SAT alone, but for every
         # LABEL_RETRY-th call (Curtois 15 and 17: a quarter of the calls do not finish in LABEL_SECONDS)
+        self.calls = 0
 
     def _linear_cost(self) -> tuple[dict[tuple[int, int], int], int] | None:
         """``PRICE_SCALE x cost`` as ``({(day, option): coefficient}, constant)`` when the agent's cost
@@ -239,23 +242,26 @@ class _Pricer:
     def price(self, pi: np.ndarray, seconds: float, guided: bool = True,
               ) -> tuple[float, list[tuple[dict[int, int], float]], float]:
         """``(bound on the least reduced cost, schedules found with their costs, bound on the integer
-        pricing objective)``, the best schedule last; reduced costs exclude ``mu_a``.  Every improving
-        schedule CP-SAT meets on the way is kept (more columns per round: faster convergence and a
+        pricing objective)``, the best schedule last; reduced costs exclude ``mu_a``.  The labelling
+        search goes first; when it does not finish, CP-SAT goes on (hinted with the labeller's best
+        schedule) and the better bound and schedule of the two are kept.  Every improving schedule
+        met on the way is kept (more columns per round: faster convergence and a
         richer integer master)."""
         pc = self.price_coefficients(pi)
         slack = 0.5 * self.max_rows / PRICE_SCALE  # rounding of the prices: at most 0.5 / PRICE_SCALE per row
         label_bound = -math.inf
         label_plans: list[tuple[dict[int, int], float]] = []
-        use_labeller = self.labeller is not None and (self.label_misses == 0 or self.label_stats[1] % LABEL_RETRY == 0)
+        self.calls += 1
+        use_labeller = self.label_misses == 0 or self.calls % LABEL_RETRY == 0
         if self.labeller is not None and self.linear_cost is not None and use_labeller:
             # the labelling search first (milliseconds when it finishes); CP-SAT only where it does not
             lin, const = self.linear_cost
             costs = dict(lin)
             for k, c in pc.items():
                 costs[k] = costs.get(k, 0) + c
-            raw, plans, complete = self.labeller.cheapest_within(costs, min(seconds, LABEL_SECONDS))
+            raw, searched, complete = self.labeller.cheapest_within(costs, min(seconds, LABEL_SECONDS))
             label_plans = [(plan, (sum(lin.get(k, 0) for k in plan.items()) + const) / PRICE_SCALE)
-                           for _g, plan in plans[-8:]]
+                           for _g, plan in searched[-8:]]
             if label_plans:
                 self.last = label_plans[-1][0]
             label_bound = float(raw + const) if raw < LB.INF else -math.inf  # no schedule: CP-SAT says why
