@@ -479,8 +479,22 @@ class Labeller:
             if lam == best[1]:
                 break
         assert best is not None
+        lam, V = best[1], best[2]
+        over = [t for t, e in best[3].items() if e > 0 and not lam.get(t)]
+        if over:
+            # ties: where the relaxed optimum overuses a template at no extra cost (its multiplier
+            # stays 0: Curtois 15's tight minutes windows), one unit per shift of it breaks the tie
+            # towards schedules that keep the maximum; the bound gives up only sum(max_t) units
+            lam = {**lam, **{t: 1 for t in over}}
+            priced = dict(costs)
+            for d, choices in enumerate(self.day_choices):
+                for p in choices:
+                    extra = lam.get(r.option_template[p], 0)
+                    if extra:
+                        priced[(d, p)] = priced.get((d, p), 0) + extra
+            V = self.completion_bounds(priced)
         self._lam = best[1]
-        return best[1], best[2]
+        return lam, V
 
     # ---------------------------------------------------------------- search
     def _search(self, costs: dict[tuple[int, int], int], limit: int, *, enumerate_all: bool, max_count: int,
