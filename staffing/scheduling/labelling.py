@@ -433,6 +433,18 @@ class Labeller:
                 break
         return counts
 
+    def _with_multipliers(self, costs: dict[tuple[int, int], int], lam: dict[str, int],
+                          ) -> dict[tuple[int, int], int]:
+        """The costs with ``lam_t`` added to every available shift of template ``t``."""
+        priced = dict(costs)
+        if lam:
+            for d, choices in enumerate(self.day_choices):
+                for p in choices:
+                    extra = lam.get(self.rules.option_template[p], 0)
+                    if extra:
+                        priced[(d, p)] = priced.get((d, p), 0) + extra
+        return priced
+
     def template_multipliers(self, costs: dict[tuple[int, int], int], rounds: int = MULTIPLIER_ROUNDS,
                              ) -> tuple[dict[str, int], list[np.ndarray]]:
         """Lagrangian multipliers of the per-template maxima and the completion tables priced with them.
@@ -454,13 +466,7 @@ class Labeller:
         # best: (root value, multipliers, tables, excess of the relaxed optimum per template)
         best: tuple[float, dict[str, int], list[np.ndarray], dict[str, int]] | None = None
         for k in range(rounds):
-            priced = dict(costs)
-            if lam:
-                for d, choices in enumerate(self.day_choices):
-                    for p in choices:
-                        extra = lam.get(r.option_template[p], 0)
-                        if extra:
-                            priced[(d, p)] = priced.get((d, p), 0) + extra
+            priced = self._with_multipliers(costs, lam)
             V = self.completion_bounds(priced)
             top = int(V[0][0, 0, 0])
             if top >= INF:
@@ -486,13 +492,7 @@ class Labeller:
             # stays 0: Curtois 15's tight minutes windows), one unit per shift of it breaks the tie
             # towards schedules that keep the maximum; the bound gives up only sum(max_t) units
             lam = {**lam, **{t: 1 for t in over}}
-            priced = dict(costs)
-            for d, choices in enumerate(self.day_choices):
-                for p in choices:
-                    extra = lam.get(r.option_template[p], 0)
-                    if extra:
-                        priced[(d, p)] = priced.get((d, p), 0) + extra
-            V = self.completion_bounds(priced)
+            V = self.completion_bounds(self._with_multipliers(costs, lam))
         self._lam = best[1]
         return lam, V
 
