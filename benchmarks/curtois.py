@@ -46,7 +46,8 @@ def how(search: dict) -> str:
     cg = search.get("column_generation")
     if cg:
         state = "converged" if cg.get("converged") else "gave up" if cg.get("gave_up") else "unconverged"
-        parts.append(f"CG {cg.get('iterations')} rounds {state} {cg.get('seconds', 0):.0f} s")
+        parts.append(f"CG {cg.get('iterations')} rounds {state} {cg.get('seconds', 0):.0f} s"
+                     + (f", {cg['roster_from']} {cg.get('roster_objective'):g}" if cg.get("roster_from") else ""))
     lns = search.get("lns")
     if lns:
         parts.append(f"LNS {lns.get('steps')} steps {lns.get('objective_before')} -> {lns.get('objective_after')}")

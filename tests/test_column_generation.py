@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from pathlib import Path
 
 import numpy as np
@@ -371,4 +372,88 @@ def test_labelling_pricing_equals_cp_sat_pricing_on_instance_7() -> None:
         plan, own = plans[-1]
         pc = labelled.price_coefficients(pi)
         assert round(own * CG.PRICE_SCALE + sum(pc.get(k, 0) for k in plan.items())) == round(raw_lab)
-    assert labelled.label_stats == [1, 0]
+    assert labelled.label_stats == [1, 0, 0]
+
+
+def test_incremental_master_matches_scipy_linprog() -> None:
+    """The HiGHS master kept across rounds (columns appended, interior-point solves, some columns
+    fixed out and released) gives the value and duals of scipy's ``linprog`` on the same LP built
+    from scratch."""
+    from scipy import optimize
+
+    from staffing.scheduling import column_generation as CG
+
+    rng = np.random.default_rng(5)
+    R, A = 40, 9
+    q = rng.integers(0, 4, R).astype(float)
+    wu = rng.integers(50, 200, R).astype(float)
+    wo = rng.integers(1, 30, R).astype(float)
+    cols = [(a, (), 0.0, np.zeros(0, np.int64)) for a in range(A)]  # every agent may stay home
+    master = CG._Master(q, wu, wo, A)
+    for _round in range(3):
+        for _ in range(60):
+            hit = np.sort(rng.choice(R, int(rng.integers(1, 9)), replace=False)).astype(np.int64)
+            cols.append((int(rng.integers(A)), (), float(rng.integers(0, 60)), hit))
+        master.add(cols)
+        for fixed in ({}, {0: 0, 3: 3}):
+            master.fix(cols, fixed)
+            ours = master.solve(vertex=bool(fixed))
+            a_eq, b_eq, cost, hi = CG._master_problem(cols, R, A, q, wu, wo)
+            for j, col in enumerate(cols):
+                if fixed.get(col[0], j) != j:
+                    hi[j] = 0.0
+            ref = optimize.linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=np.column_stack([np.zeros(len(cost)), hi]),
+                                   method="highs")
+            assert ours.status == 0 and ref.status == 0
+            assert ours.fun == pytest.approx(ref.fun, rel=1e-7)
+            # duals may differ on a degenerate LP; ours must be optimal duals: no free column prices
+            # below zero, and the columns the LP uses (strictly between their bounds) price at zero
+            pi, mu = ours.duals[:R], ours.duals[R:]
+            for j, (a, _plan, c, hit) in enumerate(cols):
+                if hi[j] == 0.0:
+                    continue
+                reduced = c - pi[hit].sum() - mu[a]
+                assert reduced >= -1e-5
+                if 1e-5 < ours.x[j] < 1 - 1e-5:
+                    assert reduced == pytest.approx(0.0, abs=1e-5)
+        master.fix(cols, {})
+
+
+def test_best_response_descent_ends_where_no_agent_can_improve_alone() -> None:
+    """From each employee's cheapest own schedule (nobody looks at cover), the descent returns a
+    rule-valid roster whose objective the instance's evaluator confirms, lower than the start, at
+    which CP-SAT (not the labeller) finds no single employee's schedule that would lower it."""
+    import pandas as pd
+
+    from staffing.scheduling import column_generation as CG
+
+    inst = read_curtois(DATA / "curtois_Instance7.txt")
+    m = _model(inst, published=True)
+    rows, q, wu, wo = CG.cover_rows(m)
+    pricers = [CG._Pricer(m, a, rows, 0) for a in range(len(m.agents))]
+    start = {a: p.price(np.zeros(len(q)), 5.0)[1][-1][0] for a, p in enumerate(pricers)}
+
+    def rows_hit(plan: dict[int, int]) -> list[int]:
+        return CG.schedule_rows(m, rows, plan.items())
+
+    def frame(plan: dict[int, dict[int, int]]) -> pd.DataFrame:
+        return pd.DataFrame([(inst.staff[a].staff_id, d, m.options[o].template) for a, week in plan.items()
+                             for d, o in week.items()], columns=["employee", "day", "shift"])
+
+    _viol, start_pen = evaluate_roster(inst, frame(start), runs_may_continue_before_start=True)
+    plan, objective = CG.best_response_descent(pricers, start, rows_hit, q, wu, wo, deadline=math.inf, seed=1)
+    viol, pen = evaluate_roster(inst, frame(plan), runs_may_continue_before_start=True)
+    assert viol == [] and pen * 100 == pytest.approx(objective) and pen < start_pen
+    n = np.zeros(len(q))
+    for week in plan.values():
+        n[rows_hit(week)] += 1
+    for a in (0, 5, 11, 19):
+        n[rows_hit(plan[a])] -= 1
+        pi = np.where(n < q, wu, -wo)  # the cover an extra shift of employee a saves or costs
+        exact = CG._Pricer(m, a, rows, 0)
+        exact.labeller = None  # CP-SAT on the employee's model
+        _b, _plans, least = exact.price(pi, 20.0)
+        current = (sum(exact.linear_cost[0].get(k, 0) for k in plan[a].items()) + exact.linear_cost[1]
+                   + sum(exact.price_coefficients(pi).get(k, 0) for k in plan[a].items()))
+        assert least == pytest.approx(current)  # the employee's schedule is already its best response
+        n[rows_hit(plan[a])] += 1

@@ -492,7 +492,9 @@ def build_roster(
         # unconverged: the integer master had little time and few good columns (Instances 13 and 19:
         # rosters of 22,210-31,617) and an LP-guided search from the unfinished LP found nothing
         # better than the greedy roster (Instance 19: 40 s for nothing, bound at 88 % of the LP)
-        if not cg.converged and not (stop_event is not None and stop_event.is_set()):
+        # the greedy roster is not needed when the LP's rounding and the best-response descent made one
+        if (not cg.converged and not (cg.plan_from or "").startswith("rounding")
+                and not (stop_event is not None and stop_event.is_set())):
             # the greedy warm start of the interval models as well (every agent against the cover left
             # by the others; Instance 13: 6,262 in 42 s); the better of the two rosters is kept
             from staffing.scheduling.heuristic import warm_start
@@ -658,6 +660,7 @@ def build_roster(
                     "roster_objective": None if cg.plan_objective is None else cg.plan_objective / C.OBJECTIVE_SCALE,
                     "iterations": cg.iterations, "columns": cg.columns, "converged": cg.converged,
                     "gave_up": cg.gave_up, "lagrangian_cuts": len(cg.cuts) if cg.near_converged else 0,
-                    "seconds": cg.seconds, "greedy_roster_objective": warm.get("greedy_after_column_generation")}},
+                    "seconds": cg.seconds, "roster_from": cg.plan_from,
+                    "greedy_roster_objective": warm.get("greedy_after_column_generation")}},
         shift_cover=cover_df,
     )
