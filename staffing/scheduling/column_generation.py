@@ -40,6 +40,8 @@ rounded up to ``offset + g k``.
 from __future__ import annotations
 
 import math
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -190,6 +192,34 @@ def schedule_rows(m: RosterModel, rows: dict[tuple[int, str], list[int]], shifts
     return [r for d, o in shifts for r in rows.get((d, m.options[o].template), [])]
 
 
+_HIGHS_LOCK = threading.Lock()
+_highs_started = False
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A silent HiGHS instance.  The first one made in a process prints HiGHS' banner on the C-level
+    standard output before any option can be set (it would land in the middle of the CLI's
+    tables), so standard output points at the null device while it is made."""
+    global _highs_started
+    with _HIGHS_LOCK:
+        if _highs_started:
+            h = highspy.Highs()
+        else:
+            sys.stdout.flush()
+            saved = os.dup(1)
+            null = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(null, 1)
+                h = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(null)
+                os.close(saved)
+            _highs_started = True
+    h.setOptionValue("output_flag", False)
+    return h
+
+
 @dataclass(frozen=True)
 class MasterSolution:
     """One solve of the restricted master LP.
@@ -220,10 +250,8 @@ class _Master:
     def __init__(self, q: np.ndarray, wu: np.ndarray, wo: np.ndarray, n_agents: int) -> None:
         self.R, self.A = len(q), n_agents
         self.cover = (q, wu, wo)
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = _quiet_highs()
         h.setOptionValue("threads", 1)
-        h.setOptionValue("solver", "ipm")
         rhs = np.concatenate([q, np.ones(n_agents)])
         h.addRows(self.R + n_agents, rhs, rhs, 0, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
         idx = np.arange(self.R, dtype=np.int32)
@@ -260,14 +288,18 @@ class _Master:
             self.h.changeColBounds(2 * self.R + j, 0.0, hi)
         self.zeroed = want
 
-    def solve(self, vertex: bool = False) -> MasterSolution:
-        """Solve by HiGHS' interior-point method; ``vertex`` adds the crossover to an optimal basic
-        solution.  Without it the duals are those of an interior optimum, at the centre of the optimal
-        face rather than at one of its extreme points: well-centred duals are what stabilised column
-        generation looks for, and they cut the rounds (Gondzio, Gonzalez-Brevis & Munari 2013, *New
-        developments in the primal-dual column generation technique*, EJOR 224:41-51); the simplex
-        method, even warm-started, needed thousands of degenerate pivots per round on Curtois 13."""
-        self.h.setOptionValue("run_crossover", "on" if vertex else "off")
+    def solve(self, method: str = "interior") -> MasterSolution:
+        """Solve the LP.  ``"interior"``: HiGHS' interior-point method without crossover, whose duals
+        are those of an interior optimum, at the centre of the optimal face rather than at one of its
+        extreme points -- well-centred duals are what stabilised column generation looks for, and
+        they cut the rounds (Gondzio, Gonzalez-Brevis & Munari 2013, *New developments in the
+        primal-dual column generation technique*, EJOR 224:41-51; on Curtois 13 the simplex method,
+        even warm-started, needed thousands of degenerate pivots per round).  ``"vertex"``: the same
+        with the crossover to an optimal basic solution (its 0/1 weights guide the rounding).
+        ``"simplex"``: dual simplex from the last basis, fastest when only bounds change (the dive).
+        """
+        self.h.setOptionValue("solver", "simplex" if method == "simplex" else "ipm")
+        self.h.setOptionValue("run_crossover", "on" if method == "vertex" else "off")
         self.h.run()
         ok = self.h.getModelStatus() == highspy.HighsModelStatus.kOptimal
         sol = self.h.getSolution()
@@ -509,10 +541,10 @@ def column_generation(
 
     master = _Master(q, wu, wo, A)
 
-    def solve_master(vertex: bool = False) -> MasterSolution:
+    def solve_master(method: str = "interior") -> MasterSolution:
         master.add(cols)
         master.fix(cols, fixed)
-        return master.solve(vertex)
+        return master.solve(method)
 
     gave_up = False
     trace: list[tuple[float, float, float]] = []
@@ -567,7 +599,8 @@ def column_generation(
             gave_up = True
             break
     bound = round_up_bound(best_bound, g, offset) if math.isfinite(best_bound) else None
-    last_lp = solve_master(vertex=True)  # a basic optimum: its 0/1 weights guide the searches after
+    # a basic optimum: its 0/1 weights guide the dive, the rounding and the LP-guided search after
+    last_lp = solve_master("simplex" if converged or near() else "vertex")
     dive_plan: dict[int, dict[int, int]] | None = None
     dive_obj: float | None = None
     plan_out: dict[int, dict[int, int]] | None
@@ -659,7 +692,7 @@ def _round_by_fixing(master: _Master, cols: list[tuple[int, tuple[tuple[int, int
     try:
         while len(fixed) < A:
             master.fix(cols, fixed)
-            res = master.solve(vertex=True)
+            res = master.solve("vertex")
             if res.status != 0:
                 return None
             heaviest: dict[int, int] = {}
@@ -736,7 +769,7 @@ def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]]
     while len(fixed) < A:
         if time.perf_counter() > deadline or (stop_event is not None and stop_event.is_set()):
             return None, None
-        res = solve_master(vertex=True)
+        res = solve_master("simplex")
         for _ in range(DIVE_PRICING_ROUNDS):  # re-price the free agents against the dive's duals
             if res.status != 0 or time.perf_counter() > deadline:
                 break
@@ -752,7 +785,7 @@ def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]]
                         added += add_column(a, plan, cost)
             if not added:
                 break
-            res = solve_master(vertex=True)
+            res = solve_master("simplex")
         if res.status != 0:
             return None, None
         x = res.x[: len(cols)]
