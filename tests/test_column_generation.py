@@ -457,3 +457,38 @@ def test_best_response_descent_ends_where_no_agent_can_improve_alone() -> None:
                    + sum(exact.price_coefficients(pi).get(k, 0) for k in plan[a].items()))
         assert least == pytest.approx(current)  # the employee's schedule is already its best response
         n[rows_hit(plan[a])] += 1
+
+
+def test_rounding_by_fixing_gives_one_schedule_per_employee_priced_by_the_evaluator() -> None:
+    """The restricted-master rounding of unconverged runs: from columns priced with random duals on
+    Instance 7 it returns one of each employee's columns, and its objective is the benchmark
+    evaluator's penalty of that roster (rule-valid: every column is a valid schedule)."""
+    import pandas as pd
+
+    from staffing.scheduling import column_generation as CG
+
+    inst = read_curtois(DATA / "curtois_Instance7.txt")
+    m = _model(inst, published=True)
+    rows, q, wu, wo = CG.cover_rows(m)
+    rng = np.random.default_rng(11)
+    cols: list = []
+    for a in range(len(m.agents)):
+        pricer = CG._Pricer(m, a, rows, 0)
+        for _ in range(4):
+            pi = rng.random(len(q)) * wu
+            for plan, cost in pricer.price(pi, 5.0)[1]:
+                cols.append((a, tuple(sorted(plan.items())), cost,
+                             np.array(CG.schedule_rows(m, rows, plan.items()), dtype=np.int64)))
+    master = CG._Master(q, wu, wo, len(m.agents))
+    master.add(cols)
+    lp = master.solve("vertex").fun
+    rounded = CG._round_by_fixing(master, cols, len(m.agents), deadline=math.inf)
+    assert rounded is not None
+    plan, objective = rounded
+    assert sorted(plan) == list(range(len(m.agents)))
+    assert all((a, tuple(sorted(week.items()))) in {(c[0], c[1]) for c in cols} for a, week in plan.items())
+    frame = pd.DataFrame([(inst.staff[a].staff_id, d, m.options[o].template) for a, week in plan.items()
+                          for d, o in week.items()], columns=["employee", "day", "shift"])
+    viol, pen = evaluate_roster(inst, frame, runs_may_continue_before_start=True)
+    assert viol == [] and pen * 100 == pytest.approx(objective) and objective >= lp - 1e-6
+    assert master.solve().fun == pytest.approx(lp)  # the fixings are released afterwards
