@@ -699,7 +699,7 @@ def _round_by_fixing(master: _Master, cols: list[tuple[int, tuple[tuple[int, int
     weight 1 (at least ``ROUNDING_FIX_SHARE`` of them, the heaviest first), re-solve, repeat; after
     ``deadline`` every free agent takes its heaviest column at once.  No pricing -- a restricted-
     master dive (Joncour et al. 2010), seconds where the pricing dive needs minutes (Curtois 13:
-    ~16 s for 120 agents, 7,600 columns).  Returns ``(plan, objective)``, or None when an LP fails."""
+    ~7 s for 120 agents and 7,600 columns, against ~58 s with a pricing round per step).  Returns ``(plan, objective)``, or None when an LP fails."""
     fixed: dict[int, int] = {}
     try:
         while len(fixed) < A:
