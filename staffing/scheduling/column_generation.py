@@ -270,7 +270,8 @@ class _Master:
         new = cols[self.n:]
         if not new:
             return
-        starts, idx = [], []
+        starts: list[int] = []
+        idx: list[int] = []
         for a, _plan, _cost, hit in new:
             starts.append(len(idx))
             idx.extend(hit.tolist())
@@ -758,9 +759,11 @@ def best_response_descent(pricers: list[_Pricer], plan: dict[int, dict[int, int]
                 plans[a] = found[-1][1]
                 moved = True
             n[rows_hit(plans[a])] += 1
-    own = sum(sum(pricers[a].linear_cost[0].get(k, 0) for k in p.items()) + pricers[a].linear_cost[1]  # type: ignore[index]
-              for a, p in plans.items()) / PRICE_SCALE
-    return plans, own + float((wu * np.maximum(q - n, 0)).sum() + (wo * np.maximum(n - q, 0)).sum())
+    own = 0
+    for a, p in plans.items():
+        lin, const = pricers[a].linear_cost  # type: ignore[misc]
+        own += sum(lin.get(k, 0) for k in p.items()) + const
+    return plans, own / PRICE_SCALE + float((wu * np.maximum(q - n, 0)).sum() + (wo * np.maximum(n - q, 0)).sum())
 
 
 def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]], fixed: dict[int, int],
