@@ -376,9 +376,9 @@ def test_labelling_pricing_equals_cp_sat_pricing_on_instance_7() -> None:
 
 
 def test_incremental_master_matches_scipy_linprog() -> None:
-    """The HiGHS master kept across rounds (columns appended, interior-point solves, some columns
-    fixed out and released) gives the value and duals of scipy's ``linprog`` on the same LP built
-    from scratch."""
+    """The HiGHS master kept across rounds (columns appended; interior-point, crossover and simplex
+    solves; some columns fixed out and released) gives the value of scipy's ``linprog`` on the same
+    LP built from scratch, with optimal duals."""
     from scipy import optimize
 
     from staffing.scheduling import column_generation as CG
@@ -390,14 +390,14 @@ def test_incremental_master_matches_scipy_linprog() -> None:
     wo = rng.integers(1, 30, R).astype(float)
     cols = [(a, (), 0.0, np.zeros(0, np.int64)) for a in range(A)]  # every agent may stay home
     master = CG._Master(q, wu, wo, A)
-    for _round in range(3):
+    for round_no in range(3):
         for _ in range(60):
             hit = np.sort(rng.choice(R, int(rng.integers(1, 9)), replace=False)).astype(np.int64)
             cols.append((int(rng.integers(A)), (), float(rng.integers(0, 60)), hit))
         master.add(cols)
         for fixed in ({}, {0: 0, 3: 3}):
             master.fix(cols, fixed)
-            ours = master.solve(("interior", "vertex", "simplex")[_round] if fixed else "interior")
+            ours = master.solve(("interior", "vertex", "simplex")[round_no] if fixed else "interior")
             a_eq, b_eq, cost, hi = CG._master_problem(cols, R, A, q, wu, wo)
             for j, col in enumerate(cols):
                 if fixed.get(col[0], j) != j:
