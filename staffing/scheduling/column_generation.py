@@ -359,6 +359,21 @@ class _Pricer:
             coefs[key] = coefs.get(key, 0) + int(c)
         return coefs, round(obj.offset)
 
+    def pricing_costs(self, pc: dict[tuple[int, int], int]) -> dict[tuple[int, int], int]:
+        """The agent's linear own cost (``PRICE_SCALE`` units) plus the coefficients ``pc`` per
+        ``(day, option)``: the costs of its labelling search and of its Lagrangian cut."""
+        assert self.linear_cost is not None
+        costs = dict(self.linear_cost[0])
+        for k, c in pc.items():
+            costs[k] = costs.get(k, 0) + c
+        return costs
+
+    def own_cost(self, plan: dict[int, int]) -> float:
+        """The agent's own cost of a schedule (model units), from its linear cost."""
+        assert self.linear_cost is not None
+        lin, const = self.linear_cost
+        return (sum(lin.get(k, 0) for k in plan.items()) + const) / PRICE_SCALE
+
     def price_coefficients(self, pi: np.ndarray) -> dict[tuple[int, int], int]:
         """Integer pricing coefficient of each shift variable: ``-round(PRICE_SCALE sum pi_r)``."""
         out = {}
@@ -391,16 +406,13 @@ class _Pricer:
         use_labeller = self.label_misses == 0 or self.calls % LABEL_RETRY == 0
         if self.labeller is not None and self.linear_cost is not None and use_labeller:
             # the labelling search first (milliseconds when it finishes); CP-SAT only where it does not
-            lin, const = self.linear_cost
-            costs = dict(lin)
-            for k, c in pc.items():
-                costs[k] = costs.get(k, 0) + c
-            raw, searched, complete = self.labeller.cheapest_within(costs, min(seconds, LABEL_SECONDS))
-            label_plans = [(plan, (sum(lin.get(k, 0) for k in plan.items()) + const) / PRICE_SCALE)
-                           for _g, plan in searched[-8:]]
+            raw, searched, complete = self.labeller.cheapest_within(self.pricing_costs(pc),
+                                                                    min(seconds, LABEL_SECONDS))
+            label_plans = [(plan, self.own_cost(plan)) for _g, plan in searched[-8:]]
             if label_plans:
                 self.last = label_plans[-1][0]
-            label_bound = float(raw + const) if raw < LB.INF else -math.inf  # no schedule: CP-SAT says why
+            # no schedule: CP-SAT says why
+            label_bound = float(raw + self.linear_cost[1]) if raw < LB.INF else -math.inf
             if complete and raw < LB.INF:
                 self.label_stats[0] += 1
                 self.label_misses = 0
@@ -639,8 +651,8 @@ def column_generation(
         if dive_obj is not None and (plan_obj is None or dive_obj < plan_obj):
             plan_out, plan_obj = dive_plan, dive_obj
     plan_from = "dive" if plan_out is not None and plan_out is dive_plan else "master" if plan_out else None
-    descent = all(p.labeller is not None and p.linear_cost is not None for p in pricers)
-    if (descent and not (converged or near()) and last_lp.status == 0
+    can_descend = all(p.labeller is not None and p.linear_cost is not None for p in pricers)
+    if (can_descend and not (converged or near()) and last_lp.status == 0
             and not (stop_event is not None and stop_event.is_set())):
         # unconverged (Curtois 13): the master's columns do not make a roster in the little time the
         # integer master gets; round the LP by fixing instead and let every agent best-respond
@@ -648,7 +660,7 @@ def column_generation(
                                                                  time.perf_counter() + DIVE_SHARE * budget_seconds))
         if rounded is not None and (plan_obj is None or rounded[1] < plan_obj):
             plan_out, plan_obj, plan_from = rounded[0], rounded[1], "rounding"
-    if descent and plan_out is not None and plan_obj is not None and not (bound is not None and plan_obj <= bound):
+    if can_descend and plan_out is not None and plan_obj is not None and not (bound is not None and plan_obj <= bound):
         # the descent's end depends on the order the employees move in (Curtois 13: 2,535-3,431 from
         # one rounding): restarts with other orders from the same roster while its time lasts
         deadline = time.perf_counter() + DESCENT_SHARE * budget_seconds
@@ -667,9 +679,7 @@ def column_generation(
         lin = pricers[a].linear_cost
         if lin is None or not math.isfinite(raw):
             continue
-        coefs = dict(lin[0])
-        for k, c in pricers[a].price_coefficients(best_pi).items():
-            coefs[k] = coefs.get(k, 0) + c
+        coefs = pricers[a].pricing_costs(pricers[a].price_coefficients(best_pi))
         cuts.append((a, {k: c for k, c in coefs.items() if c}, lin[1], math.ceil(raw - 1e-6)))
     floor = None
     if len(best_raw) == A and all(math.isfinite(raw) for raw in best_raw):
@@ -754,19 +764,13 @@ def best_response_descent(pricers: list[_Pricer], plan: dict[int, dict[int, int]
             pricer, lab = pricers[a], pricers[a].labeller
             assert lab is not None and pricer.linear_cost is not None
             n[rows_hit(plans[a])] -= 1
-            costs = dict(pricer.linear_cost[0])
-            for k, c in pricer.price_coefficients(np.where(n < q, wu, -wo)).items():
-                costs[k] = costs.get(k, 0) + c
+            costs = pricer.pricing_costs(pricer.price_coefficients(np.where(n < q, wu, -wo)))
             _bound, found, _complete = lab.cheapest_within(costs, LABEL_SECONDS)
             if found and found[-1][0] < sum(costs.get(k, 0) for k in plans[a].items()):
                 plans[a] = found[-1][1]
                 moved = True
             n[rows_hit(plans[a])] += 1
-    own = 0
-    for a, p in plans.items():
-        lin, const = pricers[a].linear_cost  # type: ignore[misc]
-        own += sum(lin.get(k, 0) for k in p.items()) + const
-    return plans, own / PRICE_SCALE + float((wu * np.maximum(q - n, 0)).sum() + (wo * np.maximum(n - q, 0)).sum())
+    return plans, sum(pricers[a].own_cost(p) for a, p in plans.items()) + _cover_cost(n, q, wu, wo)
 
 
 def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]], fixed: dict[int, int],
@@ -855,7 +859,12 @@ def _roster_cost(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.nd
     for j in chosen:
         n[cols[j][3]] += 1
         cost += cols[j][2]
-    return cost + float((wu * np.maximum(q - n, 0)).sum() + (wo * np.maximum(n - q, 0)).sum())
+    return cost + _cover_cost(n, q, wu, wo)
+
+
+def _cover_cost(n: np.ndarray, q: np.ndarray, wu: np.ndarray, wo: np.ndarray) -> float:
+    """Under- and over-cover penalty (model units) of head counts ``n`` on the cover rows."""
+    return float((wu * np.maximum(q - n, 0)).sum() + (wo * np.maximum(n - q, 0)).sum())
 
 
 def cut_excess(m: RosterModel, cuts: tuple[tuple[int, dict[tuple[int, int], int], int, int], ...],
