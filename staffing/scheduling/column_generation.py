@@ -350,13 +350,22 @@ class _Pricer:
         probe = self.sm.cp.clone()
         probe.minimize(PRICE_SCALE * self.cost)
         obj = probe.proto.objective
-        at = {var.index: key for key, var in self.var_at.items()}
+        at: dict[int, list[tuple[int, int]]] = {var.index: [key] for key, var in self.var_at.items()}
+        for d, w in enumerate(self.sm.works[0]):  # works(d) = the sum of the day's shift variables
+            if w is not None:
+                at[w.index] = [(d, o) for o in self.sm.shift[0][d]]
+        # an isolated day off cannot occur when days off come in twos: its penalty is always 0
+        no_isolated = self.sm.agents[0].contract.min_consecutive_days_off >= 2
+        isolated = {v.index for v in self.sm.isolated.values()}
         coefs: dict[tuple[int, int], int] = {}
         for v, c in zip(obj.vars, obj.coeffs, strict=True):
-            key = at.get(v if v >= 0 else -v - 1)
-            if key is None or v < 0:
+            if v >= 0 and v in isolated and no_isolated:
+                continue
+            keys = at.get(v if v >= 0 else -v - 1)
+            if keys is None or v < 0:
                 return None
-            coefs[key] = coefs.get(key, 0) + int(c)
+            for key in keys:
+                coefs[key] = coefs.get(key, 0) + int(c)
         return coefs, round(obj.offset)
 
     def pricing_costs(self, pc: dict[tuple[int, int], int]) -> dict[tuple[int, int], int]:

@@ -260,9 +260,11 @@ def hint_every_variable(m: RosterModel, values: Any) -> None:
     m.hint.values = dict(enumerate(vals))
 
 
-def add_plan_hint(m: RosterModel, plan: dict[int, dict[int, int]]) -> None:
+def add_plan_hint(m: RosterModel, plan: dict[int, dict[int, int]],
+                  breaks: dict[tuple[int, int, int, int], int] | None = None) -> None:
     """Hint every shift, works, hired, on-shift, on-break, shortfall and surplus variable (and keep
-    the values in ``m.hint``)."""
+    the values in ``m.hint``).  ``breaks`` gives the agents per break start ``(day, option, break,
+    offset)``; without it (or where it does not add up) each shift's breaks are spread evenly."""
     m.hint = HintedValues()
     cp = _Recorder(m.cp, m.hint)
     # headcount positions of a contract are interchangeable and hired in order: used weeks first
@@ -299,6 +301,10 @@ def add_plan_hint(m: RosterModel, plan: dict[int, dict[int, int]]) -> None:
         cov[t0: min(T, t0 + opt.span_minutes // iv)] += k
         for b, slot in enumerate(opt.breaks):
             share = [k // len(slot.offsets) + (1 if i < k % len(slot.offsets) else 0) for i in range(len(slot.offsets))]
+            if breaks is not None and len(slot.offsets) > 1:
+                given = [breaks.get((d, o, b, s), 0) for s in slot.offsets]
+                if sum(given) == k and min(given) >= 0:
+                    share = given
             for s, c in zip(slot.offsets, share):
                 if len(slot.offsets) > 1:
                     cp.add_hint(m.on_break[(d, o, b, s)], c)

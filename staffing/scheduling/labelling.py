@@ -161,6 +161,15 @@ def rules_for(m: RosterModel, a: int) -> AgentRules:
     max_possible = sum(max((opt[o].paid_minutes for o in vd), default=0) for vd in day_options)
     max_total = max_possible if c.max_paid_hours_total is None else min(max_possible, round(c.max_paid_hours_total * 60))
     min_total = 0 if not c.min_paid_hours_total else round(c.min_paid_hours_total * 60)
+    # the weekly limits imply total ones, which the completion bounds do track (a one-week horizon
+    # with 40 h a week and no total: without them the bound starts at 0 and the search wanders)
+    weeks_ = m.horizon.weeks()
+    if c.min_paid_hours_per_week > 0:
+        min_total = max(min_total, round(c.min_paid_hours_per_week * 60) * sum(len(w) == 7 for w in weeks_))
+    if c.max_paid_hours_per_week < 168:
+        max_total = min(max_total, sum(min(round(c.max_paid_hours_per_week * 60),
+                                           sum(max((opt[o].paid_minutes for o in day_options[d]), default=0)
+                                               for d in w)) for w in weeks_))
     off_outside = lab.outside_horizon_is_off
     weekends = tuple(tuple(w) for w in m.horizon.weekends(lab.weekend_days))
     template_max = {}
