@@ -101,6 +101,10 @@ class IntervalColumnsResult:
         HiGHS' status of the integer master.
     trace : tuple
         ``(seconds, master LP value, best bound)`` per round.
+    cuts : tuple
+        Per agent ``(agent, {(day, option): coefficient}, constant, least value)`` at the duals of
+        the best bound: every schedule ``x`` of the agent has ``sum coef x + constant >= least value``
+        (``PRICE_SCALE`` units), the format of :func:`column_generation.cut_excess`.
     """
 
     bound: float | None
@@ -115,6 +119,7 @@ class IntervalColumnsResult:
     seconds: float
     mip_status: str
     trace: tuple[tuple[float, float, float], ...]
+    cuts: tuple[tuple[int, dict[tuple[int, int], int], int, int], ...] = ()
 
 
 def applicable(m: RosterModel) -> str | None:
@@ -330,16 +335,20 @@ def interval_column_generation(
     def left() -> float:
         return budget_seconds - (time.perf_counter() - t0)
 
+    raws: dict[int, int] = {}  # least pricing cost of each class in the last pricing round
+
     def price_all(pi: np.ndarray, only: np.ndarray | None = None) -> tuple[float, int]:
         """Price every class (or those of ``only``) at ``pi`` (link-row duals); returns (sum of N_k x
         least reduced cost without mu, columns added)."""
         pc_all = {x: -round(PRICE_SCALE * float(pi[i])) for i, x in enumerate(st.keys)}
         total = 0.0
         added = 0
+        raws.clear()
         for k, cls in enumerate(classes):
             if only is not None and not only[k]:
                 continue
             bound, found, _exact = cls.price(pc_all, LABEL_SECONDS)
+            raws[k] = bound
             if bound >= LB.INF:
                 raise RuntimeError(f"agent {m.agents[cls.agents[0]].agent_id}: no schedule satisfies its rules")
             slack = 0.5 * cls.max_shifts / PRICE_SCALE  # rounding of the prices
@@ -351,6 +360,7 @@ def interval_column_generation(
     # first columns: every class's cheapest schedules on its own (no duals) -- one per window
     _, _ = price_all(np.zeros(L))
     best_bound, lp_value, rounds, converged = -math.inf, None, 0, False
+    best_pi, best_raws = np.zeros(L), {}
     trace: list[tuple[float, float, float]] = []
     master.setOptionValue("solver", "ipm")
     master.setOptionValue("run_crossover", "off")
@@ -370,7 +380,8 @@ def interval_column_generation(
         lagr.run()
         if lagr.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             bound = priced + float(lagr.getInfo().objective_function_value)
-            best_bound = max(best_bound, bound)
+            if bound > best_bound:
+                best_bound, best_pi, best_raws = bound, pi, dict(raws)
         trace.append((time.perf_counter() - t0, lp_value, best_bound))
         if lp_value - best_bound <= CONVERGED_GAP * abs(lp_value) or added == 0 \
                 or round_up_bound(best_bound, g, offset) >= round_up_bound(lp_value, g, offset):
@@ -404,7 +415,8 @@ def interval_column_generation(
                 plan[pools[k].pop()] = dict(sched)
         breaks = {key: int(x[L + i]) for i, key in enumerate(st.break_keys)}
     return IntervalColumnsResult(bound, lp_value, plan, breaks, plan_obj, rounds, len(cols), K, converged,
-                                 time.perf_counter() - t0, status, tuple(trace))
+                                 time.perf_counter() - t0, status, tuple(trace),
+                                 _cuts(classes, st.keys, best_pi, best_raws))
 
 
 def _dive(master: highspy.Highs, cols: list[tuple[int, tuple[tuple[int, int], ...], float]], first_col: int,
@@ -451,3 +463,20 @@ def _dive(master: highspy.Highs, cols: list[tuple[int, tuple[tuple[int, int], ..
         for j in js[np.argsort(-(x_lp[js] - lo[js]))][:max(need, 0)]:
             lo[j] += 1
     return lo
+
+
+def _cuts(classes: list[_Class], keys: list[tuple[int, int]], pi: np.ndarray, raws: dict[int, int],
+          ) -> tuple[tuple[int, dict[tuple[int, int], int], int, int], ...]:
+    """Each agent's pricing inequality at the duals ``pi`` (see :attr:`IntervalColumnsResult.cuts`)."""
+    pc = {x: -round(PRICE_SCALE * float(pi[i])) for i, x in enumerate(keys)}
+    out = []
+    for k, cls in enumerate(classes):
+        if k not in raws or raws[k] >= LB.INF:
+            continue
+        coefs = dict(cls.own)
+        for x, c in pc.items():
+            if x in coefs or any(x[1] in lab.rules.day_options[x[0]] for lab in cls.labellers):
+                coefs[x] = coefs.get(x, 0) + c
+        coefs = {x: c for x, c in coefs.items() if c}
+        out += [(a, coefs, cls.const, int(raws[k])) for a in cls.agents]
+    return tuple(out)

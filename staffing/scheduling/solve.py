@@ -498,7 +498,8 @@ def build_roster(
 
             lns = agent_lns(m, lns_budget, seed=settings.solver.random_seed, stop_event=stop_event,
                             on_improve=report_objective, workers=min(LNS_WORKERS, settings.solver.num_workers),
-                            stop_at=None if ic is None or ic.bound is None else ic.bound / C.OBJECTIVE_SCALE)
+                            stop_at=None if ic is None or ic.bound is None else ic.bound / C.OBJECTIVE_SCALE,
+                            agent_excess=CG.cut_excess(m, ic.cuts) if ic is not None and ic.cuts else None)
             warm["lns"] = lns
             t_warm += lns["seconds"]
     cg = None
