@@ -617,6 +617,7 @@ def build_roster(
             obj, bnd = _integral_objective(m, solver.objective_value, solver.best_objective_bound)
             obj, bnd = obj / C.OBJECTIVE_SCALE, bnd / C.OBJECTIVE_SCALE
             status = "optimal" if code == cp_model.OPTIMAL else "feasible"
+        cp_sat_bound = bnd  # CP-SAT's own, before the decomposition's bound joins it
         dw_bound = cg_bound if cg is not None else None if ic is None else ic.bound
         if dw_bound is not None:  # the Dantzig-Wolfe bound (or the enumeration's), proven
             cg_bnd = dw_bound / C.OBJECTIVE_SCALE
@@ -661,7 +662,7 @@ def build_roster(
         from staffing.scheduling.bounds import covering_lower_bound
 
         lp_bound = covering_lower_bound(m)
-        cp_bound = bnd
+        cp_bound = bnd if ic is None else cp_sat_bound
         if lp_bound is not None and (bnd is None or lp_bound > bnd):
             bnd = min(lp_bound, obj) if obj is not None else lp_bound
     else:
