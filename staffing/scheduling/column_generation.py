@@ -347,6 +347,15 @@ class _Pricer:
     def _linear_cost(self) -> tuple[dict[tuple[int, int], int], int] | None:
         """``PRICE_SCALE x cost`` as ``({(day, option): coefficient}, constant)`` when the agent's cost
         is linear in its shift variables (requests, paid cost), None otherwise."""
+        got = self.linear_and_isolated_cost()
+        if got is None or got[2]:
+            return None
+        return got[0], got[1]
+
+    def linear_and_isolated_cost(self) -> tuple[dict[tuple[int, int], int], int, dict[int, int]] | None:
+        """``PRICE_SCALE x cost`` as ``({(day, option): coefficient}, constant, {day: isolated-day-off
+        cost})``: linear in the shift variables but for the isolated days off (the labeller prices
+        those itself), None when another term is not."""
         probe = self.sm.cp.clone()
         probe.minimize(PRICE_SCALE * self.cost)
         obj = probe.proto.objective
@@ -356,17 +365,20 @@ class _Pricer:
                 at[w.index] = [(d, o) for o in self.sm.shift[0][d]]
         # an isolated day off cannot occur when days off come in twos: its penalty is always 0
         no_isolated = self.sm.agents[0].contract.min_consecutive_days_off >= 2
-        isolated = {v.index for v in self.sm.isolated.values()}
+        isolated = {v.index: d for (_a, d), v in self.sm.isolated.items()}
         coefs: dict[tuple[int, int], int] = {}
+        iso: dict[int, int] = {}
         for v, c in zip(obj.vars, obj.coeffs, strict=True):
-            if v >= 0 and v in isolated and no_isolated:
+            if v >= 0 and v in isolated:
+                if not no_isolated:
+                    iso[isolated[v]] = iso.get(isolated[v], 0) + int(c)
                 continue
             keys = at.get(v if v >= 0 else -v - 1)
             if keys is None or v < 0:
                 return None
             for key in keys:
                 coefs[key] = coefs.get(key, 0) + int(c)
-        return coefs, round(obj.offset)
+        return coefs, round(obj.offset), iso
 
     def pricing_costs(self, pc: dict[tuple[int, int], int]) -> dict[tuple[int, int], int]:
         """The agent's linear own cost (``PRICE_SCALE`` units) plus the coefficients ``pc`` per

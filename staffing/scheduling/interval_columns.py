@@ -143,9 +143,9 @@ class _Class:
     """Identical agents: one labeller per start-time window, their own linear cost."""
 
     def __init__(self, m: RosterModel, agents: list[int], rules: LB.AgentRules,
-                 own: tuple[dict[tuple[int, int], int], int]) -> None:
+                 own: tuple[dict[tuple[int, int], int], int, dict[int, int]]) -> None:
         self.agents = agents
-        self.own, self.const = own
+        self.own, self.const, self.isolated = own
         spread = m.settings.labor.max_start_spread_hours
         opts = sorted({o for vd in rules.day_options for o in vd})
         windows: list[frozenset[int]] = []
@@ -159,8 +159,13 @@ class _Class:
         self.labellers = []
         for w in sorted(windows, key=lambda w: min((m.options[o].start_minutes for o in w), default=0)):
             rr = dataclasses.replace(rules, day_options=tuple(tuple(o for o in vd if o in w) for vd in rules.day_options))
-            self.labellers.append(LB.Labeller(rr))
+            self.labellers.append(LB.Labeller(rr, self.isolated))
         self.max_shifts = sum(1 for vd in rules.day_options if vd)
+
+    def cost_of(self, plan: dict[int, int]) -> int:
+        """Own cost of a schedule (``PRICE_SCALE`` units): linear part, constant, isolated days off."""
+        iso = sum(c for d, c in self.isolated.items() if d not in plan and d - 1 in plan and d + 1 in plan)
+        return sum(self.own.get(x, 0) for x in plan.items()) + self.const + iso
 
     def price(self, pc: dict[tuple[int, int], int], seconds: float,
               ) -> tuple[int, list[tuple[int, dict[int, int]]], bool]:
@@ -185,8 +190,8 @@ class _Class:
 def _agent_classes(m: RosterModel) -> list[_Class] | str:
     """Group the agents into classes of identical rules and own costs, or say why an agent cannot
     be priced by the labeller."""
-    groups: dict[str, tuple[list[int], LB.AgentRules, tuple[dict[tuple[int, int], int], int]]] = {}
-    pricers: dict[str, tuple[dict[tuple[int, int], int], int] | None] = {}
+    groups: dict[str, tuple[list[int], LB.AgentRules, tuple[dict[tuple[int, int], int], int, dict[int, int]]]] = {}
+    pricers: dict[str, tuple[dict[tuple[int, int], int], int, dict[int, int]] | None] = {}
     for a, ag in enumerate(m.agents):
         why = LB.unsupported(m, a)
         if why is not None and why != "start-time spread":
@@ -196,11 +201,11 @@ def _agent_classes(m: RosterModel) -> list[_Class] | str:
         own_key = repr((rules, ag.contract, None if src is None else (src.preferred_start, src.preferred_days_off),
                         [r for r in m.requests if r.agent_id == ag.agent_id]))
         if own_key not in pricers:
-            pricers[own_key] = _Pricer(m, a, {}, 0).linear_cost
+            pricers[own_key] = _Pricer(m, a, {}, 0).linear_and_isolated_cost()
         own = pricers[own_key]
         if own is None:
-            return f"agent {ag.agent_id}: own cost not linear in its shifts"
-        key = repr((rules, sorted(own[0].items()), own[1]))
+            return f"agent {ag.agent_id}: own cost not linear in its shifts (but for isolated days off)"
+        key = repr((rules, sorted(own[0].items()), own[1], sorted(own[2].items())))
         groups.setdefault(key, ([], rules, own))[0].append(a)
     out = []
     for agents, rules, own in groups.values():
@@ -326,7 +331,7 @@ def interval_column_generation(
         if key in seen:
             return False
         seen.add(key)
-        cost = (sum(classes[k].own.get(x, 0) for x in key[1]) + classes[k].const) / PRICE_SCALE
+        cost = classes[k].cost_of(plan) / PRICE_SCALE
         idx = [st.link[x] for x in key[1]] + [L + G + T + k]
         master.addCol(cost, 0.0, highspy.kHighsInf, len(idx), np.array(idx, np.int32), np.ones(len(idx)))
         cols.append((k, key[1], cost))

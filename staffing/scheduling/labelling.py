@@ -263,10 +263,15 @@ class Labeller:
     ----------
     rules : AgentRules
         The agent's rules (:func:`rules_for`).
+    isolated_cost : dict, optional
+        Cost of a single day off between two working days, per day ``d`` of that day off (the soft
+        ``isolated_day_off`` term, in the units of the search's costs).  The run states then tell
+        one day off from two (the cost falls on the move that ends a one-day break).
     """
 
-    def __init__(self, rules: AgentRules) -> None:
+    def __init__(self, rules: AgentRules, isolated_cost: dict[int, int] | None = None) -> None:
         self.rules = r = rules
+        self.iso = {d: c for d, c in (isolated_cost or {}).items() if c}
         D = r.n_days
         opts = sorted(r.option_minutes)
         self.opts = opts
@@ -278,7 +283,8 @@ class Labeller:
         self.len_units = {o: r.option_minutes[o] // unit for o in opts}
         # run states: 0 = no work yet; 1..L = days off since the last run (L = min_off, saturating);
         # then (class of the option worked yesterday, run length 1..R, began on day 0) for work
-        L = r.min_off
+        L = max(r.min_off, 2) if self.iso else r.min_off
+        self.L = L
         self.R = R = r.max_run if r.max_run < D else max(1, r.min_run)
         track_first = r.first_run_exempt and r.min_run > 1
         self.firsts = (0, 1) if track_first else (0,)
@@ -310,7 +316,8 @@ class Labeller:
             nxt = np.full(S, -1, np.int64)
             cp = self.option_class[p]
             nxt[0] = work[(cp, 1, 0)]
-            nxt[L] = work[(cp, 1, 0)]
+            for j in range(r.min_off, L + 1):
+                nxt[j] = work[(cp, 1, 0)]
             for (o, k, f), s in work.items():
                 if p in forbids[o]:
                     continue
@@ -355,6 +362,10 @@ class Labeller:
                 if len(wk) == 2:
                     self.weekend_kind[wk[1]] = 2
 
+    def _iso_at(self, d: int, s: int) -> int:
+        """Isolated-day-off cost of working on day ``d`` from run state ``s``."""
+        return self.iso.get(d - 1, 0) if s == 1 and d > 0 and self.iso else 0
+
     # ---------------------------------------------------------------- completion bounds
     def _day_moves(self, d: int) -> list[tuple[int, np.ndarray, tuple[int, ...]]]:
         """Working moves of day ``d`` grouped by length: ``(minute units k, rows, options)`` where
@@ -367,7 +378,7 @@ class Labeller:
             return got
         S, M = self.S, self.M
         idle = np.zeros(S, bool)  # states that did not work yesterday
-        idle[: 1 + self.rules.min_off] = True
+        idle[: 1 + self.L] = True
         groups: dict[int, list[tuple[int, np.ndarray]]] = {}
         for p in self.day_choices[d]:
             k = self.len_units[p]
@@ -401,9 +412,13 @@ class Labeller:
         for d in range(D - 1, -1, -1):
             ext = np.concatenate([V, np.concatenate([V[1:], inf_layer], axis=0), inf_row], axis=1)
             Wd = ext[:, off_rows]
+            iso = self.iso.get(d - 1, 0) if d > 0 else 0
             for k, targets, opts in self._day_moves(d):
                 c = np.array([costs.get((d, p), 0) for p in opts], np.int64)
-                cand = (ext[:, targets, k:] + c[None, :, None, None]).min(axis=1)
+                cand = ext[:, targets, k:] + c[None, :, None, None]
+                if iso:  # working today after exactly one day off that followed a run
+                    cand[:, :, 1, :] += iso
+                cand = cand.min(axis=1)
                 np.minimum(Wd[:, :, : M - k], cand, out=Wd[:, :, : M - k])
             Wd[Wd >= INF // 2] = INF  # unreachable stays unreachable whatever the costs added
             V = Wd
@@ -428,11 +443,11 @@ class Labeller:
                 m2 = mu + self.len_units[p]
                 if s2 < 0 or m2 >= self.M:
                     continue
-                new_we = self.W > 1 and (kind == 1 or (kind == 2 and s <= r.min_off))
+                new_we = self.W > 1 and (kind == 1 or (kind == 2 and s <= self.L))
                 w2 = w + 1 if new_we else w
                 if w2 >= self.W:
                     continue
-                if costs.get((d, p), 0) + int(V[d + 1][w2, s2, m2]) == target:
+                if costs.get((d, p), 0) + self._iso_at(d, s) + int(V[d + 1][w2, s2, m2]) == target:
                     w, s, mu = w2, s2, m2
                     t = r.option_template[p]
                     if t in counts:
@@ -564,6 +579,7 @@ class Labeller:
         w_max_d, w_min_d = r.week_max_days, r.week_min_days
         max_n = r.max_nights_per_week
         tracked = self.W > 1
+        iso_of = self.iso
 
         def week_done(d: int) -> bool:
             i = week_last.get(d)
@@ -601,6 +617,7 @@ class Labeller:
                     kids.append((g + v - pen[0], -1, s2, mu, 0, ""))
             wi = week_of[d]
             we = weekend_of[d]
+            iso_today = iso_of.get(d - 1, 0) if d > 0 else 0
             fresh = we >= 0 and not wkend_worked[we]  # working today adds a weekend
             for p in self.day_choices[d]:
                 s2 = (opt_next0 if d == 0 else opt_next)[p][s]
@@ -614,7 +631,7 @@ class Labeller:
                 v = vrow(d + 1, wn + 1 if tracked and fresh else wn, s2)[m2]
                 if v >= INF:
                     continue
-                c = costs.get((d, p), 0)
+                c = costs.get((d, p), 0) + (iso_today if s == 1 else 0)
                 lp_ = lam_of[p]
                 b = g + c + v - (pen[0] - lp_)
                 if b > lim[0]:
