@@ -278,9 +278,22 @@ class Labeller:
         unit = math.gcd(*(r.option_minutes[o] for o in opts), r.min_total_minutes, r.max_total_minutes) if opts else 1
         unit = unit or 1
         self.unit = unit
-        self.M = r.max_total_minutes // unit + 1
+        # a one-week horizon with a binding limit on the days worked: the tables count the days too
+        # (index = minute units x Dd + days; the last day slot is a dead end), so the completion
+        # bound knows a part-timer's 3-5 days (without it the search wandered: ~1 s per pricing call)
+        weeks = r.weeks
+        dmax = min(r.week_max_days if r.week_max_days is not None else D, D)
+        dmin = r.week_min_days or 0 if len(weeks) == 1 and len(weeks[0]) == 7 else 0
+        track_days = len(weeks) == 1 and (dmax < sum(1 for vd in r.day_options if vd) or dmin > 0)
+        Dd = dmax + 2 if track_days else 1
+        self.Dd = Dd
+        self.M = (r.max_total_minutes // unit + 1) * Dd
         self.min_units = -(-r.min_total_minutes // unit)
-        self.len_units = {o: r.option_minutes[o] // unit for o in opts}
+        self.len_units = {o: (r.option_minutes[o] // unit) * Dd + (1 if track_days else 0) for o in opts}
+        index = np.arange(self.M)
+        self.end_m = (index // Dd >= self.min_units) & ((index % Dd >= dmin) & (index % Dd <= dmax) if track_days
+                                                        else True)
+        self.dead = (index % Dd == Dd - 1) if track_days else None
         # run states: 0 = no work yet; 1..L = days off since the last run (L = min_off, saturating);
         # then (class of the option worked yesterday, run length 1..R, began on day 0) for work
         L = max(r.min_off, 2) if self.iso else r.min_off
@@ -401,7 +414,7 @@ class Labeller:
         r = self.rules
         D, S, M, W = r.n_days, self.S, self.M, self.W
         V = np.full((W, S, M), INF, np.int64)
-        ok_m = np.arange(M) >= self.min_units
+        ok_m = self.end_m
         V[:, self.end_ok[:, None] & ok_m[None, :]] = 0
         out: list[np.ndarray] = [V] * (D + 1)
         # one gather per day and option length: ``ext`` stacks V (index s), V one weekend on
@@ -421,6 +434,8 @@ class Labeller:
                 cand = cand.min(axis=1)
                 np.minimum(Wd[:, :, : M - k], cand, out=Wd[:, :, : M - k])
             Wd[Wd >= INF // 2] = INF  # unreachable stays unreachable whatever the costs added
+            if self.dead is not None:
+                Wd[:, :, self.dead] = INF
             V = Wd
             out[d] = V
         return out
