@@ -99,7 +99,58 @@ def test_bound_between_compact_lp_and_optimum_and_roster_is_valid(seed, isolated
 
 
 def test_not_applicable_explains_why():
-    _req, settings, agents, h, m = _instance(1)
+    _req, settings, _agents, h, _m = _instance(1)
     m2, _ = build_model(settings, h, model_agents(settings, None, h))  # headcount mode
     assert IC.applicable(m2) == "headcount mode"
     assert IC.interval_column_generation(m2, 5.0) == "headcount mode"
+
+
+def _cc_week(n_full: int, n_part: int, seconds: float):
+    """A 15-minute week big enough for build_roster's column generation (>= 4,000 shift variables)."""
+    from staffing.scheduling import Agent
+    from tests.test_scheduling_scale import BREAKS
+    from tests.test_scheduling_solve import req_frame, settings
+
+    s = settings([{"name": "day", "earliest_start": "07:00", "latest_start": "12:00", "start_step_minutes": 30,
+                   "paid_hours": [8]},
+                  {"name": "part", "earliest_start": "07:00", "latest_start": "16:00", "start_step_minutes": 60,
+                   "paid_hours": [4, 6]}],
+                 [{"name": "ft", "shifts": ["day"], "min_days_per_week": 5, "max_days_per_week": 5,
+                   "min_paid_hours_per_week": 40, "max_paid_hours_per_week": 40, "min_consecutive_days_off": 2},
+                  {"name": "pt", "shifts": ["part"], "min_paid_hours_per_week": 12, "max_days_per_week": 4}],
+                 breaks=BREAKS, labor={"min_rest_hours": 11, "max_start_spread_hours": 2},
+                 objective={"under_coverage_per_agent_hour": 100, "over_coverage_per_agent_hour": 5,
+                            "isolated_day_off": 2, "preferred_start_missed": 1},
+                 seconds=seconds)
+    rng = np.random.default_rng(5)
+    req = req_frame([(d, f"{h:02d}:00", f"{h + 1:02d}:00", int(rng.integers(8, 26))) for d in range(7)
+                     for h in range(7, 20)], days=7)
+    ags = tuple(Agent(f"F{i}", "ft", preferred_start=(420, 480) if i % 4 == 0 else None) for i in range(n_full)) \
+        + tuple(Agent(f"P{i}", "pt") for i in range(n_part))
+    return req, s, ags
+
+
+def test_build_roster_starts_from_the_dive_and_reports_the_bound():
+    req, s, ags = _cc_week(32, 14, 15)
+    res = build_roster(req, s, ags)
+    ic = res.search["interval_columns"]
+    assert ic is not None, res.search["interval_columns_skipped"]
+    assert ic["rounds"] >= 5 and ic["classes"] == 3  # full-timers with and without a preferred start, part-timers
+    assert res.status in ("feasible", "optimal") and res.violations == ()
+    # the Dantzig-Wolfe bound is proven and joins the reported bound; the LNS never worsens the dive
+    assert ic["bound"] <= res.objective + 1e-9
+    assert res.bound >= ic["bound"] - 1e-9
+    assert res.objective <= ic["roster_objective"] + 1e-9
+    assert res.search["lns"]["objective_before"] == pytest.approx(ic["roster_objective"])
+
+
+def test_an_agent_without_any_valid_week_leaves_the_diagnosis_to_cp_sat():
+    from staffing.scheduling import Agent
+
+    req, s, ags = _cc_week(32, 14, 10)
+    # 40 h in 5 days, but available on two days only: no week satisfies the contract
+    ags = ags + (Agent("X", "ft", available_days=("Mon", "Tue")),)
+    res = build_roster(req, s, ags)
+    assert res.search is None or res.search.get("interval_columns") is None
+    assert res.status == "infeasible"
+    assert "X" in res.explanation
