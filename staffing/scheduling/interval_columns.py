@@ -333,7 +333,7 @@ def interval_column_generation(
     cols: list[tuple[int, tuple[tuple[int, int], ...], float]] = []  # class, schedule, cost (model units)
     seen: set[tuple[int, tuple[tuple[int, int], ...]]] = set()
 
-    def add(k: int, plan: dict[int, int], raw_cost: int) -> bool:
+    def add(k: int, plan: dict[int, int]) -> bool:
         key = (k, tuple(sorted(plan.items())))
         if key in seen:
             return False
@@ -363,8 +363,8 @@ def interval_column_generation(
                 raise _NoSchedule(f"agent {m.agents[cls.agents[0]].agent_id}: no week satisfies its rules")
             slack = 0.5 * cls.max_shifts / PRICE_SCALE  # rounding of the prices
             total += sizes[k] * (bound / PRICE_SCALE - slack)
-            for raw, plan in found:
-                added += add(k, plan, raw)
+            for _raw, plan in found:
+                added += add(k, plan)
         return total, added
 
     # first columns: every class's cheapest schedules on its own (no duals) -- one per window
