@@ -101,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     gap = "n/a" if res.gap is None else f"{100 * res.gap:.2f} %"
     bound = "n/a" if res.bound is None else f"{res.bound:.2f}"
-    source = " (warm-start roster: CP-SAT found nothing better in time)" \
+    first = "column generation" if res.search.get("interval_columns") else "warm-start"
+    source = f" ({first} roster improved by the neighbourhood search; CP-SAT found nothing better in time)" \
         if res.search.get("roster_from") == "warm_start" else ""
     print(f"objective {res.objective:.2f}, bound {bound}, gap {gap}{source}, "
           f"{res.timings['total_seconds']:.1f} s ({res.model_size['agents']} agents, "

@@ -110,7 +110,12 @@ class ScheduleResult:
         (improving rosters found by CP-SAT), ``solver_status`` (CP-SAT's status name),
         ``roster_from`` (``cp_sat``, ``warm_start`` when CP-SAT found nothing better in time and the
         rule-valid warm-start roster is returned, or ``none``), ``cp_sat_bound`` and ``lp_bound``
-        (the covering LP relaxation of :mod:`staffing.scheduling.bounds`); ``bound`` is the larger.
+        (the covering LP relaxation of :mod:`staffing.scheduling.bounds`); ``bound`` is the larger
+        (or the Dantzig-Wolfe bound when larger still).  ``interval_columns`` (interval cover:
+        the column generation's ``bound``, ``lp``, ``roster_objective`` of its dive, ``rounds``,
+        ``columns``, ``classes``, ``converged``, ``seconds``) or ``interval_columns_skipped`` (why
+        it did not run), ``lns`` (the neighbourhood search), ``column_generation`` and
+        ``enumeration`` (day-level cover).
     """
 
     status: str
