@@ -26,9 +26,9 @@ the windows is the agent's cheapest schedule.  For any ``pi`` the Lagrangian bou
 ``L(pi) = sum_k N_k min_p (c_p - pi A_p) + min {pi n + wu u + wo o : break and cover rows, 0 <= n <= n_max}``
 
 is a valid lower bound on the roster objective (the second term is a small LP); at convergence it
-equals the master LP, the Dantzig-Wolfe bound.  A roster comes from the master with integer
-weights, break counts and head counts over the generated columns (price-and-branch), solved by
-HiGHS' branch and cut; it is the warm start of the large-neighbourhood search of
+equals the master LP, the Dantzig-Wolfe bound.  A roster comes from a dive on the master LP
+(integer parts fixed, large fractions rounded up, re-solved, repeated), with the break counts for
+its weeks by HiGHS' branch and cut; it is the warm start of the large-neighbourhood search of
 :func:`staffing.scheduling.heuristic.agent_lns`.
 
 References
