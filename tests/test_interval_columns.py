@@ -154,3 +154,20 @@ def test_an_agent_without_any_valid_week_leaves_the_diagnosis_to_cp_sat():
     assert res.search is None or res.search.get("interval_columns") is None
     assert res.status == "infeasible"
     assert "X" in res.explanation
+
+
+def test_agents_with_other_hourly_costs_are_other_classes():
+    """Agents identical but for their hourly cost must not share a class (nor its costs)."""
+    from staffing.scheduling import Agent
+    from staffing.scheduling.column_generation import _Pricer
+
+    req, s, _ags = _cc_week(2, 0, 5)
+    ags = (Agent("A", "ft", hourly_cost=20.0), Agent("B", "ft", hourly_cost=22.0), Agent("C", "ft", hourly_cost=20.0))
+    h = horizon_from_requirements(req)
+    m, _ = build_model(s, h, model_agents(s, ags, h))
+    classes = IC._agent_classes(m)
+    assert sorted(sorted(m.agents[a].agent_id for a in c.agents) for c in classes) == [["A", "C"], ["B"]]
+    for cls in classes:
+        for a in cls.agents:
+            own = _Pricer(m, a, {}, 0).linear_and_isolated_cost()
+            assert own is not None and cls.own == own[0] and cls.const == own[1]

@@ -205,7 +205,10 @@ def _agent_classes(m: RosterModel) -> list[_Class] | str:
             return f"agent {ag.agent_id}: {why}"
         rules = LB.rules_for(m, a)
         src = ag.source
-        own_key = repr((rules, ag.contract, None if src is None else (src.preferred_start, src.preferred_days_off),
+        # everything the agent's own cost reads: its hourly cost (an agent's own or its contract's),
+        # preferences and requests (its rules are in ``rules``)
+        own_key = repr((rules, ag.contract, ag.hourly_cost,
+                        None if src is None else (src.preferred_start, src.preferred_days_off),
                         [r for r in m.requests if r.agent_id == ag.agent_id]))
         if own_key not in pricers:
             pricers[own_key] = _Pricer(m, a, {}, 0).linear_and_isolated_cost()
