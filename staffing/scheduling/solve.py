@@ -51,6 +51,7 @@ DIVE_SHARE = 0.3  # share of the time left after it for the LP-guided sub-search
 LNS_WORKERS = 2  # neighbourhoods solved in parallel by heuristic.agent_lns (one per core of the 2-core target)
 LNS_MIN_SHIFT_VARIABLES = 4_000  # smaller weeks: CP-SAT alone closes them; no agent LNS
 IC_SHARE = 0.4  # most of the time limit the interval column generation and its dive may take
+IC_MIN_SHIFT_VARIABLES = 1_000  # smaller weeks: no interval column generation (CP-SAT alone proves them)
 
 
 @dataclass(frozen=True)
@@ -462,7 +463,7 @@ def build_roster(
     ic: IC.IntervalColumnsResult | None = None
     n_shift = sum(len(v) for row in m.shift for v in row)
     if (settings.solver.warm_start and settings.solver.column_generation and not settings.solver.deterministic
-            and n_shift >= LNS_MIN_SHIFT_VARIABLES and IC.applicable(m) is None
+            and n_shift >= IC_MIN_SHIFT_VARIABLES and IC.applicable(m) is None
             and not (stop_event is not None and stop_event.is_set())):
         # interval cover (contact-centre weeks): the Dantzig-Wolfe bound, and a roster from diving
         # on its master, instead of the greedy warm start (150-agent week: bound 5,976 against the
