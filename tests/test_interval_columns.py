@@ -18,19 +18,13 @@ from staffing.scheduling.heuristic import add_plan_hint
 from staffing.scheduling.lp_bound import lp_bound
 from staffing.scheduling.model import horizon_from_requirements
 from staffing.scheduling.solve import build_model, extract_roster, model_agents
-from tests.test_lp_bound import MONDAY, _requirement, _small_rules
+from tests.test_lp_bound import MONDAY, _small_requirement, _small_rules
 
 
 def _instance(seed: int, isolated_day_off: float = 0.0):
     rules = _small_rules(seed)
     rules["objective"]["isolated_day_off"] = isolated_day_off  # part-timers' days off need not pair
-    rng = np.random.default_rng(seed)
-    needs = {}
-    for d in range(7):
-        peak = int(rng.integers(1, 4))
-        for t in range(d * 48 + 16, d * 48 + 36):  # 08:00-18:00 on the 30-minute grid
-            needs[t] = max(0, peak - int(rng.integers(0, 2)))
-    req = _requirement(30, needs)
+    req = _small_requirement(seed)
     settings = settings_from_mapping(rules)
     frame = pd.DataFrame({"agent_id": ["F1", "F2", "P1"], "contract": ["full", "full", "part"],
                           "time_off": [pd.NA, f"{MONDAY}", pd.NA], "preferred_days_off": ["Sat;Sun", pd.NA, pd.NA],

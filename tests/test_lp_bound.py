@@ -92,15 +92,20 @@ def _small_rules(seed: int) -> dict:
     }
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_lp_bound_below_cp_sat_optimum(seed):
+def _small_requirement(seed: int) -> pd.DataFrame:
+    """A random week of 1-3 agents 08:00-18:00 on the 30-minute grid."""
     rng = np.random.default_rng(seed)
     needs = {}
     for d in range(7):
         peak = int(rng.integers(1, 4))
         for t in range(d * 48 + 16, d * 48 + 36):  # 08:00-18:00 on the 30-minute grid
             needs[t] = max(0, peak - int(rng.integers(0, 2)))
-    req = _requirement(30, needs)
+    return _requirement(30, needs)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_lp_bound_below_cp_sat_optimum(seed):
+    req = _small_requirement(seed)
     settings = settings_from_mapping(_small_rules(seed))
     agents = pd.DataFrame({"agent_id": ["F1", "F2", "P1"], "contract": ["full", "full", "part"],
                            "time_off": [pd.NA, f"{MONDAY}", pd.NA], "preferred_days_off": ["Sat;Sun", pd.NA, pd.NA]})

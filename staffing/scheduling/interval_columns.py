@@ -355,7 +355,7 @@ def interval_column_generation(
     def price_all(pi: np.ndarray) -> tuple[float, int]:
         """Price every class at ``pi`` (link-row duals); returns (sum of N_k x least reduced cost
         without mu, columns added)."""
-        pc_all = {x: -round(PRICE_SCALE * float(pi[i])) for i, x in enumerate(st.keys)}
+        pc_all = _prices(st.keys, pi)
         total = 0.0
         added = 0
         raws.clear()
@@ -489,10 +489,15 @@ def _dive(master: highspy.Highs, cols: list[tuple[int, tuple[tuple[int, int], ..
     return lo
 
 
+def _prices(keys: list[tuple[int, int]], pi: np.ndarray) -> dict[tuple[int, int], int]:
+    """Pricing coefficient of each (day, option): ``-round(PRICE_SCALE pi)`` of its link row."""
+    return {x: -round(PRICE_SCALE * float(pi[i])) for i, x in enumerate(keys)}
+
+
 def _cuts(classes: list[_Class], keys: list[tuple[int, int]], pi: np.ndarray, raws: dict[int, int],
           ) -> tuple[tuple[int, dict[tuple[int, int], int], int, int], ...]:
     """Each agent's pricing inequality at the duals ``pi`` (see :attr:`IntervalColumnsResult.cuts`)."""
-    pc = {x: -round(PRICE_SCALE * float(pi[i])) for i, x in enumerate(keys)}
+    pc = _prices(keys, pi)
     out = []
     for k, cls in enumerate(classes):
         if k not in raws or raws[k] >= LB.INF:
