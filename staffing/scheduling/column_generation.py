@@ -56,6 +56,7 @@ from ortools.sat.python import cp_model
 from scipy import optimize, sparse
 
 from staffing.scheduling import constraints as C
+from staffing.scheduling import label_pool as LP
 from staffing.scheduling import labelling as LB
 from staffing.scheduling.heuristic import (
     hint_every_variable,
@@ -67,6 +68,7 @@ from staffing.scheduling.model import RosterModel
 EXPECTED_ROUNDS = 20  # pricing rounds that must fit in the budget (Curtois 11 / 17 / 15 converge in 18 / 29 / 36) ...
 EARLY_ROUNDS = 3  # ... judged over the first rounds only: later, column generation runs to the end of its budget
 DIVE_FIX_AT = 0.999  # diving fixes at once every agent with a schedule of at least this LP weight
+DIVE_FIX_SHARE = 0.05  # ... or else this share of the free agents (at least one), the heaviest first
 DIVE_PRICING_ROUNDS = 8  # pricing rounds after each diving step
 MASTER_SHARE = 0.25  # share of the budget the integer master may run past it after convergence ...
 MASTER_SECONDS = 10.0  # ... but at most this long (s): where the master LP is weak (Instance 9) it cannot prove
@@ -405,8 +407,14 @@ class _Pricer:
                     out[(d, o)] = c
         return out
 
+    def wants_labeller(self) -> bool:
+        """Whether the next :meth:`price` call starts with the labelling search."""
+        return (self.labeller is not None and self.linear_cost is not None
+                and (self.label_misses == 0 or (self.calls + 1) % LABEL_RETRY == 0))
+
     def price(self, pi: np.ndarray, seconds: float, guided: bool = True,
               improving: Callable[[dict[int, int], float], bool] | None = None,
+              labelled: tuple[int, list[tuple[int, dict[int, int]]], bool] | None = None,
               ) -> tuple[float, list[tuple[dict[int, int], float]], float]:
         """``(bound on the least reduced cost, schedules found with their costs, bound on the integer
         pricing objective)``, the best schedule last; reduced costs exclude ``mu_a``.  The labelling
@@ -418,17 +426,18 @@ class _Pricer:
         bound, without CP-SAT -- exact pricing is needed only once no improving schedule is found
         cheaply (heuristic pricing first: Desaulniers, Desrosiers & Solomon 2002, *Accelerating
         strategies in column generation methods for vehicle routing and crew scheduling problems*,
-        in *Essays and Surveys in Metaheuristics*, 309-324)."""
+        in *Essays and Surveys in Metaheuristics*, 309-324).  ``labelled`` is the labelling
+        search's answer for these prices when it ran elsewhere (:class:`label_pool.LabelPool`)."""
         pc = self.price_coefficients(pi)
         slack = 0.5 * self.max_rows / PRICE_SCALE  # rounding of the prices: at most 0.5 / PRICE_SCALE per row
         label_bound = -math.inf
         label_plans: list[tuple[dict[int, int], float]] = []
         self.calls += 1
         use_labeller = self.label_misses == 0 or self.calls % LABEL_RETRY == 0
-        if self.labeller is not None and self.linear_cost is not None and use_labeller:
+        if self.labeller is not None and self.linear_cost is not None and (use_labeller or labelled is not None):
             # the labelling search first (milliseconds when it finishes); CP-SAT only where it does not
-            raw, searched, complete = self.labeller.cheapest_within(self.pricing_costs(pc),
-                                                                    min(seconds, LABEL_SECONDS))
+            raw, searched, complete = labelled if labelled is not None else self.labeller.cheapest_within(
+                self.pricing_costs(pc), min(seconds, LABEL_SECONDS))
             label_plans = [(plan, self.own_cost(plan)) for _g, plan in searched[-8:]]
             if label_plans:
                 self.last = label_plans[-1][0]
@@ -520,10 +529,26 @@ def column_generation(
     ColumnGenerationResult
     """
     t0 = time.perf_counter()
+    rows = cover_rows(m)[0]
+    pricers = [_Pricer(m, a, rows, seed) for a in range(len(m.agents))]
+    # labelling searches hold the GIL: with two workers, half of them run in a second process
+    label_pool = LP.start_pool({a: p.labeller for a, p in enumerate(pricers)
+                                if p.labeller is not None and p.linear_cost is not None}) if workers >= 2 else None
+    try:
+        return _column_generation(m, budget_seconds, t0, pricers, label_pool, seed=seed, workers=workers,
+                                  stop_event=stop_event, smoothing=smoothing)
+    finally:
+        if label_pool is not None:
+            label_pool.close()
+
+
+def _column_generation(m: RosterModel, budget_seconds: float, t0: float, pricers: list[_Pricer],
+                       label_pool: LP.LabelPool | None, *, seed: int, workers: int,
+                       stop_event: threading.Event | None, smoothing: float) -> ColumnGenerationResult:
+    """:func:`column_generation` with its pricers built (and the labelling worker started)."""
     rows, q, wu, wo = cover_rows(m)
     R = len(q)
     A = len(m.agents)
-    pricers = [_Pricer(m, a, rows, seed) for a in range(A)]
     g, offset = objective_granularity(m)
     cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]] = []  # agent, plan, cost, rows
     seen: set[tuple[int, tuple[tuple[int, int], ...]]] = set()
@@ -547,15 +572,26 @@ def column_generation(
                     ) -> list[tuple[float, list[tuple[dict[int, int], float]], float]]:
         chosen = list(range(A)) if agents is None else agents
 
-        def one(a: int) -> tuple[float, list[tuple[dict[int, int], float]], float]:
+        def one(a: int, labelled: LP.LabelResult | None = None) -> tuple[float, list[tuple[dict[int, int], float]], float]:
             improving = None
             if lp_duals is not None:  # negative reduced cost against the master LP's duals
                 def improving(plan: dict[int, int], cost: float) -> bool:
                     return cost - float(lp_duals[rows_hit(plan)].sum()) - float(lp_duals[R + a]) < -1e-6
-            return pricers[a].price(pi, per_solve, guided, improving)
+            return pricers[a].price(pi, per_solve, guided, improving, labelled)
 
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            return list(pool.map(one, chosen))
+        if label_pool is None:
+            with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+                return list(pool.map(one, chosen))
+        # the worker process runs the labelling searches of its agents while this one prices the
+        # others; then the worker's answers go through price() here (CP-SAT where they did not finish)
+        remote = [a for a in chosen if label_pool.owns(a) and pricers[a].wants_labeller()]
+        label_pool.submit([(a, pricers[a].pricing_costs(pricers[a].price_coefficients(pi)),
+                            min(per_solve, LABEL_SECONDS)) for a in remote])
+        mine = set(chosen) - set(remote)
+        out = {a: one(a) for a in chosen if a in mine}
+        for a, got in label_pool.collect().items():
+            out[a] = one(a, got)
+        return [out[a] for a in chosen]
 
     best_bound = -math.inf
     best_pi = np.zeros(R)
@@ -802,18 +838,20 @@ def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]]
     the master, price the agents still free, repeat until every agent is fixed.
 
     Every step fixes all agents whose LP weight on one schedule is at least ``DIVE_FIX_AT``, or
-    else the one agent with the largest weight (Joncour, Michel, Sadykov, Sverdlov & Vanderbeck 2010,
+    else the ``DIVE_FIX_SHARE`` of the free agents (at least one) with the largest weight; once
+    ``deadline`` has passed, every free agent takes its heaviest schedule (Joncour, Michel, Sadykov, Sverdlov & Vanderbeck 2010,
     *Column generation based primal heuristics*, ENDM 36:695-702; Sadykov, Vanderbeck, Pessoa,
     Tahiri & Uchoa 2019, *Primal heuristics for branch and price: the assets of diving methods*,
     INFORMS J. Comput. 31:251-267).  When the Dantzig-Wolfe LP is tight (nurse rostering) the dive
-    usually ends at or next to the bound.  Returns ``(plan, objective)`` or ``(None, None)`` when the
-    time runs out or the fixed schedules leave the master infeasible (it never is: cover is soft).
+    usually ends at or next to the bound.  Returns ``(plan, objective)`` or ``(None, None)`` when
+    stopped or the fixed schedules leave the master infeasible (it never is: cover is soft).
     """
     while len(fixed) < A:
-        if time.perf_counter() > deadline or (stop_event is not None and stop_event.is_set()):
+        if stop_event is not None and stop_event.is_set():
             return None, None
+        late = time.perf_counter() > deadline
         res = solve_master("simplex")
-        for _ in range(DIVE_PRICING_ROUNDS):  # re-price the free agents against the dive's duals
+        for _ in range(0 if late else DIVE_PRICING_ROUNDS):  # re-price the free agents against the dive's duals
             if res.status != 0 or time.perf_counter() > deadline:
                 break
             duals = res.duals
@@ -840,11 +878,14 @@ def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]]
         if not best_of:  # a free agent with no LP weight cannot happen (convexity rows)
             return None, None
         whole = {a: j for a, j in best_of.items() if x[j] > DIVE_FIX_AT}
-        if whole:
+        if late:  # out of time: every free agent takes its heaviest column (Curtois 13 timed out with
+            # 120 agents and had no dive roster at all)
+            fixed.update(best_of)
+        elif whole:
             fixed.update(whole)
-        else:
-            a = max(best_of, key=lambda k: x[best_of[k]])
-            fixed[a] = best_of[a]
+        else:  # the heaviest agent(s): one at a time on small rosters, DIVE_FIX_SHARE of the free on large
+            ranked = sorted(best_of, key=lambda k: -x[best_of[k]])
+            fixed.update((a, best_of[a]) for a in ranked[: max(1, int(DIVE_FIX_SHARE * len(best_of)))])
     return {a: dict(cols[j][1]) for a, j in fixed.items()}, _roster_cost(cols, list(fixed.values()), q, wu, wo)
 
 
