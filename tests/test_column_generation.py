@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from staffing.curtois_format import evaluate_roster, parse_curtois, read_curtois
@@ -492,3 +493,32 @@ def test_rounding_by_fixing_gives_one_schedule_per_employee_priced_by_the_evalua
     viol, pen = evaluate_roster(inst, frame, runs_may_continue_before_start=True)
     assert viol == [] and pen * 100 == pytest.approx(objective) and objective >= lp - 1e-6
     assert master.solve().fun == pytest.approx(lp)  # the fixings are released afterwards
+
+
+def test_dive_out_of_time_still_completes_the_roster(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a dive whose deadline has passed fixes every free agent to its heaviest column at once (it used
+    # to return nothing: Curtois 13, 120 employees, then had no dive roster at all)
+    import staffing.scheduling.column_generation as CG
+
+    original = CG._dive
+    dives: list[tuple[dict | None, float | None]] = []
+
+    def late_dive(*args, **kwargs):
+        got = original(*args, **{**kwargs, "deadline": 0.0})
+        dives.append(got)
+        return got
+
+    monkeypatch.setattr(CG, "_dive", late_dive)
+    inst = read_curtois(DATA / "curtois_Instance3.txt")
+    m = _model(inst, True)
+    cg = CG.column_generation(m, 30.0, workers=2)
+    assert cg.converged and len(dives) == 1
+    plan, objective = dives[0]
+    assert plan is not None and sorted(plan) == list(range(len(m.agents)))
+    assert objective is not None and objective >= cg.bound
+    # the roster is the master's columns: every schedule rule-valid, its cost the benchmark's penalty
+    ids = [ag.agent_id for ag in m.agents]
+    names = {o: m.options[o].template for o in range(len(m.options))}
+    roster = pd.DataFrame([(ids[a], d, names[o]) for a, p in plan.items() for d, o in p.items()],
+                          columns=["employee", "day", "shift"])
+    assert evaluate_roster(inst, roster, runs_may_continue_before_start=True) == ([], objective / 100)
