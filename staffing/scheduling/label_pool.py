@@ -85,11 +85,9 @@ class LabelPool:
         self._conn.close()
 
     def __del__(self) -> None:  # pragma: no cover - safety net
-        try:
-            if self._proc.is_alive():
-                self._proc.kill()
-        except Exception:  # noqa: BLE001 - interpreter shutdown
-            pass
+        proc = getattr(self, "_proc", None)
+        if proc is not None and proc.pid is not None and proc.exitcode is None:
+            proc.kill()
 
 
 def start_pool(labellers: dict[int, Labeller]) -> LabelPool | None:
