@@ -432,9 +432,9 @@ class _Pricer:
         slack = 0.5 * self.max_rows / PRICE_SCALE  # rounding of the prices: at most 0.5 / PRICE_SCALE per row
         label_bound = -math.inf
         label_plans: list[tuple[dict[int, int], float]] = []
+        use_labeller = labelled is not None or self.wants_labeller()
         self.calls += 1
-        use_labeller = self.label_misses == 0 or self.calls % LABEL_RETRY == 0
-        if self.labeller is not None and self.linear_cost is not None and (use_labeller or labelled is not None):
+        if use_labeller and self.labeller is not None and self.linear_cost is not None:
             # the labelling search first (milliseconds when it finishes); CP-SAT only where it does not
             raw, searched, complete = labelled if labelled is not None else self.labeller.cheapest_within(
                 self.pricing_costs(pc), min(seconds, LABEL_SECONDS))
@@ -529,24 +529,25 @@ def column_generation(
     ColumnGenerationResult
     """
     t0 = time.perf_counter()
-    rows = cover_rows(m)[0]
-    pricers = [_Pricer(m, a, rows, seed) for a in range(len(m.agents))]
+    cover = cover_rows(m)
+    pricers = [_Pricer(m, a, cover[0], seed) for a in range(len(m.agents))]
     # labelling searches hold the GIL: with two workers, half of them run in a second process
     label_pool = LP.start_pool({a: p.labeller for a, p in enumerate(pricers)
-                                if p.labeller is not None and p.linear_cost is not None}) if workers >= 2 else None
+                                if p.labeller is not None}) if workers >= 2 else None
     try:
-        return _column_generation(m, budget_seconds, t0, pricers, label_pool, seed=seed, workers=workers,
+        return _column_generation(m, budget_seconds, t0, cover, pricers, label_pool, seed=seed, workers=workers,
                                   stop_event=stop_event, smoothing=smoothing)
     finally:
         if label_pool is not None:
             label_pool.close()
 
 
-def _column_generation(m: RosterModel, budget_seconds: float, t0: float, pricers: list[_Pricer],
-                       label_pool: LP.LabelPool | None, *, seed: int, workers: int,
+def _column_generation(m: RosterModel, budget_seconds: float, t0: float,
+                       cover: tuple[dict[tuple[int, str], list[int]], np.ndarray, np.ndarray, np.ndarray],
+                       pricers: list[_Pricer], label_pool: LP.LabelPool | None, *, seed: int, workers: int,
                        stop_event: threading.Event | None, smoothing: float) -> ColumnGenerationResult:
-    """:func:`column_generation` with its pricers built (and the labelling worker started)."""
-    rows, q, wu, wo = cover_rows(m)
+    """:func:`column_generation` with its cover rows and pricers built (and the labelling worker started)."""
+    rows, q, wu, wo = cover
     R = len(q)
     A = len(m.agents)
     g, offset = objective_granularity(m)
