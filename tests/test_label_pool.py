@@ -18,6 +18,8 @@ def test_worker_answers_like_the_local_labeller_and_ends_on_close():
     assert owned == [a for a in labellers if a % 2 == 1]
     rng = random.Random(3)
     for _round in range(2):  # the worker keeps its labellers (and their warm starts) between batches
+        pool.submit([])  # a batch with nothing for the worker (a dive's free agents all local) ...
+        assert pool.collect() == {}  # ... leaves no stale answer for the next batch
         jobs = [(a, _random_costs(m, a, rng), 30.0) for a in owned]
         pool.submit(jobs)
         got = pool.collect()

@@ -60,7 +60,8 @@ class LabelPool:
         """Send ``(agent, costs, seconds)`` searches (agents the worker owns) without waiting."""
         assert self._pending is None, "collect() the previous batch first"
         self._pending = [a for a, _c, _s in jobs]
-        self._conn.send(jobs)
+        if jobs:  # an empty batch is not sent: collect() reads no answer for it
+            self._conn.send(jobs)
 
     def collect(self) -> dict[int, LabelResult]:
         """Wait for the batch sent by :meth:`submit`: the result per agent."""
