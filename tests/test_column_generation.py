@@ -378,7 +378,7 @@ def test_labelling_pricing_equals_cp_sat_pricing_on_instance_7() -> None:
 
 def test_incremental_master_matches_scipy_linprog() -> None:
     """The HiGHS master kept across rounds (columns appended; interior-point, crossover and simplex
-    solves; some columns fixed out and released) gives the value of scipy's ``linprog`` on the same
+    solves; some columns fixed out, banned and released) gives the value of scipy's ``linprog`` on the same
     LP built from scratch, with optimal duals."""
     from scipy import optimize
 
@@ -396,12 +396,14 @@ def test_incremental_master_matches_scipy_linprog() -> None:
             hit = np.sort(rng.choice(R, int(rng.integers(1, 9)), replace=False)).astype(np.int64)
             cols.append((int(rng.integers(A)), (), float(rng.integers(0, 60)), hit))
         master.add(cols)
-        for fixed in ({}, {0: 0, 3: 3}):
-            master.fix(cols, fixed)
+        # a dive's backtracking bans columns: they leave the LP as if never added
+        banned = {int(j) for j in rng.choice(np.arange(A, len(cols)), 25, replace=False)}
+        for fixed, ban in (({}, set()), ({0: 0, 3: 3}, set()), ({0: 0}, banned)):
+            master.fix(cols, fixed, ban)
             ours = master.solve(("interior", "vertex", "simplex")[round_no] if fixed else "interior")
             a_eq, b_eq, cost, hi = CG._master_problem(cols, R, A, q, wu, wo)
             for j, col in enumerate(cols):
-                if fixed.get(col[0], j) != j:
+                if fixed.get(col[0], j) != j or j in ban:
                     hi[j] = 0.0
             ref = optimize.linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=np.column_stack([np.zeros(len(cost)), hi]),
                                    method="highs")
@@ -513,10 +515,48 @@ def test_dive_out_of_time_still_completes_the_roster(monkeypatch: pytest.MonkeyP
     m = _model(inst, True)
     cg = CG.column_generation(m, 30.0, workers=2)
     assert cg.converged and len(dives) == 1
+    ids = [ag.agent_id for ag in m.agents]
+    names = {o: m.options[o].template for o in range(len(m.options))}
+    for plan, objective in dives:
+        assert plan is not None and sorted(plan) == list(range(len(m.agents)))
+        assert objective is not None and objective >= cg.bound
+        # the roster is the master's columns: every schedule rule-valid, its cost the benchmark's penalty
+        roster = pd.DataFrame([(ids[a], d, names[o]) for a, p in plan.items() for d, o in p.items()],
+                              columns=["employee", "day", "shift"])
+        assert evaluate_roster(inst, roster, runs_may_continue_before_start=True) == ([], objective / 100)
+
+
+def test_dive_backtracks_a_step_that_raises_the_lp(monkeypatch: pytest.MonkeyPatch) -> None:
+    # with DIVE_JUMP = 0 every step that raises the re-priced master LP is undone and its columns
+    # banned (at most DIVE_RETRIES times in a row); the dive still ends with a complete roster that
+    # the benchmark's evaluator prices at the dive's objective
+    import staffing.scheduling.column_generation as CG
+
+    monkeypatch.setattr(CG, "DIVE_JUMP", 0.0)
+    bans: list[int] = []
+    original_fix = CG._Master.fix
+
+    def fix(self, cols, fixed, banned=frozenset()):
+        bans.append(len(banned))
+        return original_fix(self, cols, fixed, banned)
+
+    dives: list[tuple[dict | None, float | None]] = []
+    original_dive = CG._dive
+
+    def dive(*args, **kwargs):
+        dives.append(original_dive(*args, **kwargs))
+        return dives[-1]
+
+    monkeypatch.setattr(CG._Master, "fix", fix)
+    monkeypatch.setattr(CG, "_dive", dive)
+    inst = read_curtois(DATA / "curtois_Instance7.txt")
+    m = _model(inst, True)
+    cg = CG.column_generation(m, 20.0, workers=2)
+    assert cg.converged and len(dives) == 1
+    assert max(bans) >= 1  # some step was undone
     plan, objective = dives[0]
     assert plan is not None and sorted(plan) == list(range(len(m.agents)))
     assert objective is not None and objective >= cg.bound
-    # the roster is the master's columns: every schedule rule-valid, its cost the benchmark's penalty
     ids = [ag.agent_id for ag in m.agents]
     names = {o: m.options[o].template for o in range(len(m.options))}
     roster = pd.DataFrame([(ids[a], d, names[o]) for a, p in plan.items() for d, o in p.items()],

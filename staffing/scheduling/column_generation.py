@@ -69,7 +69,9 @@ EXPECTED_ROUNDS = 20  # pricing rounds that must fit in the budget (Curtois 11 /
 EARLY_ROUNDS = 3  # ... judged over the first rounds only: later, column generation runs to the end of its budget
 DIVE_FIX_AT = 0.999  # diving fixes at once every agent with a schedule of at least this LP weight
 DIVE_FIX_SHARE = 0.05  # ... or else this share of the free agents (at least one), the heaviest first
-DIVE_PRICING_ROUNDS = 8  # pricing rounds after each diving step
+DIVE_PRICING_ROUNDS = 40  # most pricing rounds after each diving step
+DIVE_JUMP = 0.002  # a diving step that raises the re-priced master LP by more than this share is undone ...
+DIVE_RETRIES = 3  # ... at most this many times in a row
 MASTER_SHARE = 0.25  # share of the budget the integer master may run past it after convergence ...
 MASTER_SECONDS = 10.0  # ... but at most this long (s): where the master LP is weak (Instance 9) it cannot prove
 MASTER_MAX_SECONDS = 15.0  # most time of the integer master after convergence in all (s)
@@ -285,10 +287,12 @@ class _Master:
                        np.array(starts, np.int32), np.array(idx, np.int32), np.ones(len(idx)))
         self.n = len(cols)
 
-    def fix(self, cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]], fixed: dict[int, int]) -> None:
-        """Let each agent of ``fixed`` take only its fixed column (upper bound 0 on its others); release
-        every other column."""
+    def fix(self, cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]], fixed: dict[int, int],
+            banned: set[int] | frozenset[int] = frozenset()) -> None:
+        """Let each agent of ``fixed`` take only its fixed column (upper bound 0 on its others) and no
+        agent a column of ``banned``; release every other column."""
         want = {j for j, col in enumerate(cols) if fixed.get(col[0], j) != j} if fixed else set()
+        want |= banned
         for j, hi in [(j, highspy.kHighsInf) for j in self.zeroed - want] + [(j, 0.0) for j in want - self.zeroed]:
             self.h.changeColBounds(2 * self.R + j, 0.0, hi)
         self.zeroed = want
@@ -615,12 +619,13 @@ def _column_generation(m: RosterModel, budget_seconds: float, t0: float,
             add_column(a, plan, cost)
 
     fixed: dict[int, int] = {}  # diving: agent -> the only column it may take
+    banned: set[int] = set()  # diving: columns a backtrack took out
 
     master = _Master(q, wu, wo, A)
 
     def solve_master(method: str = "interior") -> MasterSolution:
         master.add(cols)
-        master.fix(cols, fixed)
+        master.fix(cols, fixed, banned)
         return master.solve(method)
 
     gave_up = False
@@ -693,8 +698,9 @@ def _column_generation(m: RosterModel, budget_seconds: float, t0: float,
         # still gets DIVE_SHARE of it (Instance 15 otherwise fell back to the greedy roster, 4,758)
         deadline = max(t0 + 0.95 * budget_seconds, time.perf_counter() + DIVE_SHARE * budget_seconds)
         dive_plan, dive_obj = _dive(cols, fixed, solve_master, pricers, run_pricing, add_column, rows_hit,
-                                    R, A, q, wu, wo, deadline=deadline, stop_event=stop_event)
+                                    R, A, q, wu, wo, deadline=deadline, stop_event=stop_event, banned=banned)
         fixed.clear()
+        banned.clear()
     lp_values: dict[tuple[int, int, int], float] = {}
     if last_lp.status == 0:
         for j in np.flatnonzero(last_lp.x[: len(cols)] > 1e-9):
@@ -844,7 +850,8 @@ def best_response_descent(pricers: list[_Pricer], plan: dict[int, dict[int, int]
 def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]], fixed: dict[int, int],
           solve_master: Any, pricers: list[_Pricer], run_pricing: Any, add_column: Any, rows_hit: Any, R: int,
           A: int, q: np.ndarray, wu: np.ndarray, wo: np.ndarray, *, deadline: float,
-          stop_event: threading.Event | None) -> tuple[dict[int, dict[int, int]] | None, float | None]:
+          stop_event: threading.Event | None, banned: set[int] | None = None,
+          ) -> tuple[dict[int, dict[int, int]] | None, float | None]:
     """Column-generation diving: fix agents to their schedules of largest master-LP weight, re-solve
     the master, price the agents still free, repeat until every agent is fixed.
 
@@ -856,14 +863,25 @@ def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]]
     INFORMS J. Comput. 31:251-267).  When the Dantzig-Wolfe LP is tight (nurse rostering) the dive
     usually ends at or next to the bound.  Returns ``(plan, objective)`` or ``(None, None)`` when
     stopped or the fixed schedules leave the master infeasible (it never is: cover is soft).
+
+    With ``banned`` (the set of column indices ``solve_master`` keeps at zero), a step whose fixing
+    raised the re-priced master LP by more than ``DIVE_JUMP`` of its value is undone and its columns
+    banned, at most ``DIVE_RETRIES`` times in a row (limited backtracking: Sadykov et al. 2019, section 3.3).
     """
+    last_step: list[int] = []  # the agents fixed by the latest step ...
+    lp_before = math.inf  # ... and the master LP before it
+    retries = 0
     while len(fixed) < A:
         if stop_event is not None and stop_event.is_set():
             return None, None
-        late = time.perf_counter() > deadline
+        now = time.perf_counter()
+        late = now > deadline
+        n_free = A - len(fixed)
+        # this step's share of the time left: as if every step fixed DIVE_FIX_SHARE of the free agents
+        step_deadline = now + (deadline - now) / math.ceil(n_free / max(1, int(DIVE_FIX_SHARE * n_free)))
         res = solve_master("simplex")
-        for _ in range(0 if late else DIVE_PRICING_ROUNDS):  # re-price the free agents against the dive's duals
-            if res.status != 0 or time.perf_counter() > deadline:
+        for k in range(0 if late else DIVE_PRICING_ROUNDS):  # re-price the free agents against the dive's duals
+            if res.status != 0 or time.perf_counter() > (deadline if k == 0 else step_deadline):
                 break
             duals = res.duals
             pi = np.maximum(duals[:R], -wo)
@@ -880,6 +898,14 @@ def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]]
             res = solve_master("simplex")
         if res.status != 0:
             return None, None
+        if (banned is not None and last_step and not late and retries < DIVE_RETRIES
+                and res.fun > lp_before + DIVE_JUMP * abs(lp_before)):
+            banned.update(fixed.pop(a) for a in last_step)  # the step went wrong: undo it, try another
+            last_step, retries = [], retries + 1
+            continue
+        if last_step:
+            retries = 0
+        lp_before = res.fun
         x = res.x[: len(cols)]
         best_of: dict[int, int] = {}
         for jj in np.flatnonzero(x > 1e-9).tolist():
@@ -889,6 +915,7 @@ def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]]
         if not best_of:  # a free agent with no LP weight cannot happen (convexity rows)
             return None, None
         whole = {a: j for a, j in best_of.items() if x[j] > DIVE_FIX_AT}
+        n_fixed = len(fixed)
         if late:  # out of time: every free agent takes its heaviest column (Curtois 13 timed out with
             # 120 agents and had no dive roster at all)
             fixed.update(best_of)
@@ -897,6 +924,7 @@ def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]]
         else:  # the heaviest agent(s): one at a time on small rosters, DIVE_FIX_SHARE of the free on large
             ranked = sorted(best_of, key=lambda k: -x[best_of[k]])
             fixed.update((a, best_of[a]) for a in ranked[: max(1, int(DIVE_FIX_SHARE * len(best_of)))])
+        last_step = list(fixed)[n_fixed:]
     return {a: dict(cols[j][1]) for a, j in fixed.items()}, _roster_cost(cols, list(fixed.values()), q, wu, wo)
 
 
