@@ -39,3 +39,15 @@ def test_worker_answers_like_the_local_labeller_and_ends_on_close():
 def test_no_pool_for_fewer_than_two_remote_agents():
     m = _model(_instance(7), published=True)
     assert LP.start_pool({0: LB.Labeller(LB.rules_for(m, 0)), 1: LB.Labeller(LB.rules_for(m, 1))}) is None
+
+
+def test_worker_ends_when_the_calling_process_goes_away():
+    # the caller exiting without close() (killed, os._exit) closes its end of the pipe: the worker
+    # must see that and end, not wait for a batch forever
+    m = _model(_instance(7), published=True)
+    pool = LP.start_pool({a: LB.Labeller(LB.rules_for(m, a)) for a in range(len(m.agents))})
+    assert pool is not None
+    proc = pool._proc
+    pool._conn.close()
+    proc.join(timeout=5)
+    assert not proc.is_alive()

@@ -24,8 +24,11 @@ from staffing.scheduling.labelling import Labeller
 LabelResult = tuple[int, list[tuple[int, dict[int, int]]], bool]
 
 
-def _serve(conn: multiprocessing.connection.Connection, labellers: dict[int, Labeller]) -> None:
-    """Worker loop: ``[(agent, costs, seconds), ...]`` in, ``[LabelResult, ...]`` out; None ends it."""
+def _serve(conn: multiprocessing.connection.Connection, labellers: dict[int, Labeller],
+           parent_end: multiprocessing.connection.Connection) -> None:
+    """Worker loop: ``[(agent, costs, seconds), ...]`` in, ``[LabelResult, ...]`` out; None ends it,
+    and so does the calling process's end of the pipe closing (it exited or was killed)."""
+    parent_end.close()  # the fork's copy: while it is open the pipe never reports the caller gone
     while True:
         try:
             jobs = conn.recv()
@@ -47,7 +50,8 @@ class LabelPool:
         ctx = multiprocessing.get_context("fork")
         self._conn, child = ctx.Pipe()
         self.agents = frozenset(a for a in labellers if a % 2 == 1)
-        self._proc = ctx.Process(target=_serve, args=(child, {a: labellers[a] for a in self.agents}), daemon=True)
+        self._proc = ctx.Process(target=_serve, args=(child, {a: labellers[a] for a in self.agents}, self._conn),
+                                 daemon=True)
         self._proc.start()
         child.close()
         self._pending: list[int] | None = None
