@@ -848,10 +848,15 @@ def best_response_descent(pricers: list[_Pricer], plan: dict[int, dict[int, int]
     return plans, sum(pricers[a].own_cost(p) for a, p in plans.items()) + _cover_cost(n, q, wu, wo)
 
 
+def _dive_step(n_free: int) -> int:
+    """Agents a diving step fixes when none has LP weight 1: ``DIVE_FIX_SHARE`` of the free, at least one."""
+    return max(1, int(DIVE_FIX_SHARE * n_free))
+
+
 def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]], fixed: dict[int, int],
           solve_master: Any, pricers: list[_Pricer], run_pricing: Any, add_column: Any, rows_hit: Any, R: int,
           A: int, q: np.ndarray, wu: np.ndarray, wo: np.ndarray, *, deadline: float,
-          stop_event: threading.Event | None, banned: set[int] | None = None,
+          stop_event: threading.Event | None, banned: set[int],
           ) -> tuple[dict[int, dict[int, int]] | None, float | None]:
     """Column-generation diving: fix agents to their schedules of largest master-LP weight, re-solve
     the master, price the agents still free, repeat until every agent is fixed.
@@ -865,7 +870,7 @@ def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]]
     usually ends at or next to the bound.  Returns ``(plan, objective)`` or ``(None, None)`` when
     stopped or the fixed schedules leave the master infeasible (it never is: cover is soft).
 
-    With ``banned`` (the set of column indices ``solve_master`` keeps at zero), a step whose fixing
+    ``banned`` is the set of column indices ``solve_master`` keeps at zero: a step whose fixing
     raised the re-priced master LP by more than ``DIVE_JUMP`` of its value is undone and its columns
     banned, at most ``DIVE_RETRIES`` times in a row (limited backtracking: Sadykov et al. 2019, section 3.3).
     """
@@ -879,7 +884,7 @@ def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]]
         late = now > deadline
         n_free = A - len(fixed)
         # this step's share of the time left: as if every step fixed DIVE_FIX_SHARE of the free agents
-        step_deadline = now + (deadline - now) / math.ceil(n_free / max(1, int(DIVE_FIX_SHARE * n_free)))
+        step_deadline = now + (deadline - now) / math.ceil(n_free / _dive_step(n_free))
         res = solve_master("simplex")
         for k in range(0 if late else DIVE_PRICING_ROUNDS):  # re-price the free agents against the dive's duals
             if res.status != 0 or time.perf_counter() > (deadline if k == 0 else step_deadline):
@@ -899,7 +904,7 @@ def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]]
             res = solve_master("simplex")
         if res.status != 0:
             return None, None
-        if (banned is not None and last_step and not late and retries < DIVE_RETRIES
+        if (last_step and not late and retries < DIVE_RETRIES
                 and res.fun > lp_before + DIVE_JUMP * abs(lp_before)):
             banned.update(fixed.pop(a) for a in last_step)  # the step went wrong: undo it, try another
             last_step, retries = [], retries + 1
@@ -916,16 +921,16 @@ def _dive(cols: list[tuple[int, tuple[tuple[int, int], ...], float, np.ndarray]]
         if not best_of:  # a free agent with no LP weight cannot happen (convexity rows)
             return None, None
         whole = {a: j for a, j in best_of.items() if x[j] > DIVE_FIX_AT}
-        n_fixed = len(fixed)
         if late:  # out of time: every free agent takes its heaviest column (Curtois 13 timed out with
             # 120 agents and had no dive roster at all)
-            fixed.update(best_of)
+            step = best_of
         elif whole:
-            fixed.update(whole)
+            step = whole
         else:  # the heaviest agent(s): one at a time on small rosters, DIVE_FIX_SHARE of the free on large
             ranked = sorted(best_of, key=lambda k: -x[best_of[k]])
-            fixed.update((a, best_of[a]) for a in ranked[: max(1, int(DIVE_FIX_SHARE * len(best_of)))])
-        last_step = list(fixed)[n_fixed:]
+            step = {a: best_of[a] for a in ranked[: _dive_step(len(best_of))]}
+        fixed.update(step)
+        last_step = list(step)
     return {a: dict(cols[j][1]) for a, j in fixed.items()}, _roster_cost(cols, list(fixed.values()), q, wu, wo)
 
 
